@@ -1,0 +1,313 @@
+package org.visualbackprop.compute;
+
+import java.util.Arrays;
+import org.visualbackprop.tensor.Shape;
+import org.visualbackprop.tensor.Window;
+
+/**
+ * Convolution forward and backward as matrix products over an implicit im2col matrix.
+ *
+ * <p><b>Polyphase layout.</b> The zero-padded input is split into {@code strideH x strideW} phase planes:
+ * padded pixel {@code (y, x)} goes to phase {@code (y mod sh, x mod sw)} at {@code (y / sh, x / sw)}. Then the
+ * im2col row of kernel tap {@code (ci, ky, kx)} restricted to one output row is one contiguous run of a phase plane
+ * (stride 1 or 2 alike), so packing is plain array copies. Unpadded stride-1 inputs are used as they are.
+ *
+ * <p>Forward: {@code out[co][p] = bias[co] + sum_k W[co][k] col[k][p]} with the columns packed straight into the
+ * matrix kernel's panels (no im2col matrix in memory). Backward, per image: the im2col matrix is built once,
+ * {@code dW += dY col^T}, then {@code dcol = W^T dY} is folded back into the input gradient (col2im).
+ *
+ * <p>Weights are {@code [cout][cin][kh][kw]} row-major. Every method checks nothing: {@code Conv2d} validates
+ * shapes before calling.
+ */
+public final class ConvKernels {
+    /** Phase planes of one image are grouped with others only while the group stays under this many floats. */
+    private static final int GROUP_LIMIT = 1 << 22;
+
+    private ConvKernels() {
+    }
+
+    /** Geometry of one convolution on one input shape, shared by the forward and backward kernels. */
+    static final class Geometry {
+        final int cin, h, w, cout, outH, outW, kh, kw, sh, sw, ph, pw;
+        final int hq, wq, plane, imageSize, k, p;
+        final boolean direct;
+        final int[] koff;
+
+        Geometry(Shape in, int cout, Window win) {
+            cin = in.c();
+            h = in.h();
+            w = in.w();
+            this.cout = cout;
+            kh = win.kernelH();
+            kw = win.kernelW();
+            sh = win.strideH();
+            sw = win.strideW();
+            ph = win.padH();
+            pw = win.padW();
+            outH = win.outH(h);
+            outW = win.outW(w);
+            direct = sh == 1 && sw == 1 && ph == 0 && pw == 0;
+            hq = (h + 2 * ph + sh - 1) / sh;
+            wq = (w + 2 * pw + sw - 1) / sw;
+            plane = hq * wq;
+            imageSize = sh * sw * cin * plane;
+            k = cin * kh * kw;
+            p = outH * outW;
+            koff = new int[k];
+            for (int ci = 0; ci < cin; ci++) {
+                for (int ky = 0; ky < kh; ky++) {
+                    for (int kx = 0; kx < kw; kx++) {
+                        int phase = (ky % sh) * sw + (kx % sw);
+                        koff[(ci * kh + ky) * kw + kx] = (phase * cin + ci) * plane + (ky / sh) * wq + (kx / sw);
+                    }
+                }
+            }
+        }
+
+        /** Writes the phase planes of {@code count} images starting at {@code src[srcOff]} into {@code dst}. */
+        void split(float[] src, int srcOff, int count, float[] dst) {
+            int hp = h + 2 * ph;
+            int wp = w + 2 * pw;
+            Parallel.forRange(count * cin, Math.max(1, 4096 / Math.max(1, h * w)), (from, to) -> {
+                for (int job = from; job < to; job++) {
+                    int img = job / cin;
+                    int ci = job % cin;
+                    int srcBase = srcOff + (img * cin + ci) * h * w;
+                    int dstImage = img * imageSize;
+                    for (int y = 0; y < hp; y++) {
+                        int iy = y - ph;
+                        int ry = y % sh;
+                        int qy = y / sh;
+                        for (int rx = 0; rx < sw; rx++) {
+                            int d = dstImage + ((ry * sw + rx) * cin + ci) * plane + qy * wq;
+                            if (iy < 0 || iy >= h) {
+                                Arrays.fill(dst, d, d + wq, 0f);
+                                continue;
+                            }
+                            int s = srcBase + iy * w;
+                            for (int qx = 0, x = rx; x < wp; qx++, x += sw) {
+                                int ix = x - pw;
+                                dst[d + qx] = ix >= 0 && ix < w ? src[s + ix] : 0f;
+                            }
+                        }
+                    }
+                }
+            });
+        }
+
+        /** Adds the phase-plane gradient of one image back into {@code dst} (an input-shaped gradient). */
+        void merge(float[] phases, float[] dst, int dstOff) {
+            Parallel.forRange(cin, Math.max(1, 4096 / Math.max(1, h * w)), (from, to) -> {
+                for (int ci = from; ci < to; ci++) {
+                    for (int iy = 0; iy < h; iy++) {
+                        int y = iy + ph;
+                        int rowBase = ((y % sh) * sw * cin + ci) * plane + (y / sh) * wq;
+                        int d = dstOff + (ci * h + iy) * w;
+                        for (int ix = 0; ix < w; ix++) {
+                            int x = ix + pw;
+                            dst[d + ix] = phases[rowBase + (x % sw) * cin * plane + x / sw];
+                        }
+                    }
+                }
+            });
+        }
+    }
+
+    /**
+     * {@code out = conv(in, weight) + bias} for a batch.
+     *
+     * @param in     {@code n x cin x h x w}, not modified
+     * @param weight {@code cout x cin x kh x kw}, not modified
+     * @param bias   {@code cout} values or null, not modified
+     * @param out    {@code n x cout x outH x outW}, modified (overwritten)
+     */
+    public static void forward(Shape inShape, float[] in, float[] weight, float[] bias, Window window, int cout, float[] out) {
+        Geometry g = new Geometry(inShape, cout, window);
+        int n = inShape.n();
+        int inImage = g.cin * g.h * g.w;
+        int outImage = cout * g.p;
+        int group = g.p >= 2048 ? 1 : Math.max(1, Math.min(n, Math.min(8192 / g.p, GROUP_LIMIT / Math.max(1, g.imageSize))));
+        for (int n0 = 0; n0 < n; n0 += group) {
+            int count = Math.min(group, n - n0);
+            float[] src;
+            int srcOff;
+            int srcImage;
+            if (g.direct) {
+                src = in;
+                srcOff = n0 * inImage;
+                srcImage = inImage;
+            } else {
+                src = Scratch.get(Scratch.Slot.PHASES, count * g.imageSize);
+                g.split(in, n0 * inImage, count, src);
+                srcOff = 0;
+                srcImage = g.imageSize;
+            }
+            Sgemm.PanelSource panels = columnPanels(g, src, srcOff, srcImage);
+            if (count == 1) {
+                Sgemm.multiply(cout, g.p, g.k, weight, 0, g.k, 1, panels, out, n0 * outImage, g.p, false);
+            } else {
+                int cols = count * g.p;
+                float[] tmp = Scratch.get(Scratch.Slot.COLUMNS, cout * cols);
+                Sgemm.multiply(cout, cols, g.k, weight, 0, g.k, 1, panels, tmp, 0, cols, false);
+                for (int i = 0; i < count; i++) {
+                    for (int co = 0; co < cout; co++) {
+                        System.arraycopy(tmp, co * cols + i * g.p, out, (n0 + i) * outImage + co * g.p, g.p);
+                    }
+                }
+            }
+        }
+        if (bias != null) {
+            addBias(out, bias, n, cout, g.p);
+        }
+    }
+
+    static void addBias(float[] out, float[] bias, int n, int channels, int plane) {
+        Parallel.forRange(n * channels, Math.max(1, 16384 / plane), (from, to) -> {
+            for (int job = from; job < to; job++) {
+                float b = bias[job % channels];
+                int o = job * plane;
+                for (int i = 0; i < plane; i++) {
+                    out[o + i] += b;
+                }
+            }
+        });
+    }
+
+    /** Panels of the implicit im2col matrix: column {@code j = image * p + oy * outW + ox}. */
+    private static Sgemm.PanelSource columnPanels(Geometry g, float[] src, int srcOff, int srcImage) {
+        final int[] koff = g.koff;
+        return (k0, kc, j0, nc, dst, nr) -> {
+            int j = j0;
+            int end = j0 + nc;
+            while (j < end) {
+                int img = j / g.p;
+                int pix = j - img * g.p;
+                int oy = pix / g.outW;
+                int ox = pix - oy * g.outW;
+                int len = Math.min(end - j, g.outW - ox);
+                int base = srcOff + img * srcImage + oy * g.wq + ox;
+                int d = j - j0;
+                for (int kk = 0; kk < kc; kk++) {
+                    System.arraycopy(src, base + koff[k0 + kk], dst, kk * nr + d, len);
+                }
+                j += len;
+            }
+            if (nc < nr) {
+                for (int kk = 0; kk < kc; kk++) {
+                    Arrays.fill(dst, kk * nr + nc, kk * nr + nr, 0f);
+                }
+            }
+        };
+    }
+
+    /**
+     * Gradients of a convolution for a batch: accumulates {@code gradWeight} and {@code gradBias}, and writes
+     * (overwrites) {@code gradIn} when it is not null.
+     *
+     * @param in         the forward input, not modified
+     * @param gradOut    {@code n x cout x outH x outW}, not modified
+     * @param gradIn     input-shaped or null, modified
+     * @param gradWeight {@code cout x k}, modified (added to)
+     * @param gradBias   {@code cout} or null, modified (added to)
+     */
+    public static void backward(Shape inShape, float[] in, float[] weight, Window window, int cout, float[] gradOut,
+                                float[] gradIn, float[] gradWeight, float[] gradBias) {
+        Geometry g = new Geometry(inShape, cout, window);
+        int inImage = g.cin * g.h * g.w;
+        int outImage = cout * g.p;
+        float[] col = Scratch.get(Scratch.Slot.COLUMNS, g.k * g.p);
+        for (int i = 0; i < inShape.n(); i++) {
+            float[] src;
+            int srcOff;
+            if (g.direct) {
+                src = in;
+                srcOff = i * inImage;
+            } else {
+                src = Scratch.get(Scratch.Slot.PHASES, g.imageSize);
+                g.split(in, i * inImage, 1, src);
+                srcOff = 0;
+            }
+            im2col(g, src, srcOff, col);
+            int dyOff = i * outImage;
+            Sgemm.multiply(cout, g.k, g.p, gradOut, dyOff, g.p, 1, col, 0, 1, g.p, gradWeight, 0, g.k, true);
+            if (gradBias != null) {
+                for (int co = 0; co < cout; co++) {
+                    double s = 0;
+                    int o = dyOff + co * g.p;
+                    for (int q = 0; q < g.p; q++) {
+                        s += gradOut[o + q];
+                    }
+                    gradBias[co] += (float) s;
+                }
+            }
+            if (gradIn != null) {
+                Sgemm.multiply(g.k, g.p, cout, weight, 0, 1, g.k, gradOut, dyOff, g.p, 1, col, 0, g.p, false);
+                if (g.direct) {
+                    Arrays.fill(gradIn, i * inImage, (i + 1) * inImage, 0f);
+                    col2im(g, col, gradIn, i * inImage);
+                } else {
+                    float[] phaseGrad = Scratch.get(Scratch.Slot.PHASE_GRAD, g.imageSize);
+                    Arrays.fill(phaseGrad, 0, g.imageSize, 0f);
+                    col2im(g, col, phaseGrad, 0);
+                    g.merge(phaseGrad, gradIn, i * inImage);
+                }
+            }
+        }
+    }
+
+    /**
+     * The transposed convolution with the real weights, {@code gradIn = conv^T(gradOut)}, without weight
+     * gradients: what LRP's backward step and the input gradient need.
+     */
+    public static void transposed(Shape inShape, float[] weight, Window window, int cout, float[] gradOut, float[] gradIn) {
+        Geometry g = new Geometry(inShape, cout, window);
+        int inImage = g.cin * g.h * g.w;
+        int outImage = cout * g.p;
+        float[] col = Scratch.get(Scratch.Slot.COLUMNS, g.k * g.p);
+        for (int i = 0; i < inShape.n(); i++) {
+            Sgemm.multiply(g.k, g.p, cout, weight, 0, 1, g.k, gradOut, i * outImage, g.p, 1, col, 0, g.p, false);
+            if (g.direct) {
+                Arrays.fill(gradIn, i * inImage, (i + 1) * inImage, 0f);
+                col2im(g, col, gradIn, i * inImage);
+            } else {
+                float[] phaseGrad = Scratch.get(Scratch.Slot.PHASE_GRAD, g.imageSize);
+                Arrays.fill(phaseGrad, 0, g.imageSize, 0f);
+                col2im(g, col, phaseGrad, 0);
+                g.merge(phaseGrad, gradIn, i * inImage);
+            }
+        }
+    }
+
+    private static void im2col(Geometry g, float[] src, int srcOff, float[] col) {
+        Parallel.forRange(g.k, Math.max(1, 8192 / g.p), (from, to) -> {
+            for (int kk = from; kk < to; kk++) {
+                int s = srcOff + g.koff[kk];
+                int d = kk * g.p;
+                for (int oy = 0; oy < g.outH; oy++) {
+                    System.arraycopy(src, s + oy * g.wq, col, d + oy * g.outW, g.outW);
+                }
+            }
+        });
+    }
+
+    /** Adds every column row back at the phase positions it was copied from; parallel over input channels. */
+    private static void col2im(Geometry g, float[] col, float[] dst, int dstOff) {
+        int taps = g.kh * g.kw;
+        Parallel.forRange(g.cin, 1, (from, to) -> {
+            for (int ci = from; ci < to; ci++) {
+                for (int t = 0; t < taps; t++) {
+                    int kk = ci * taps + t;
+                    int d0 = dstOff + g.koff[kk];
+                    int s0 = kk * g.p;
+                    for (int oy = 0; oy < g.outH; oy++) {
+                        int d = d0 + oy * g.wq;
+                        int s = s0 + oy * g.outW;
+                        for (int ox = 0; ox < g.outW; ox++) {
+                            dst[d + ox] += col[s + ox];
+                        }
+                    }
+                }
+            }
+        });
+    }
+}

@@ -1,0 +1,29 @@
+package org.visualbackprop.compute;
+
+/**
+ * The innermost matrix-product step: {@code C[MR x nr] (+)= sum over k of A[k][0..MR) (outer) B[k][0..nr)}, with
+ * {@code A} packed as {@code kc} rows of {@link #MR} values and {@code B} packed as {@code kc} rows of {@link #nr()}
+ * values. Two implementations with the same contract: {@code VectorMicroKernel} (Java's Vector API) and
+ * {@link ScalarMicroKernel}; a test runs both.
+ */
+interface MicroKernel {
+    /** Rows of a tile (rows of A per packed panel). */
+    int MR = 8;
+
+    /** Columns of a tile (columns of B per packed panel). */
+    int nr();
+
+    /**
+     * Computes one full tile.
+     *
+     * @param kc         reduction length
+     * @param a          packed A, {@code kc * MR} values from {@code aOff}. Not modified.
+     * @param b          packed B, {@code kc * nr()} values from {@code bOff}. Not modified.
+     * @param c          output tile rows start at {@code cOff + r * ldc}. Modified.
+     * @param accumulate add to {@code c} when true, overwrite it when false
+     */
+    void tile(int kc, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc, boolean accumulate);
+
+    /** Short description for reports, such as {@code "Vector API, 16 float lanes, 8x48 tiles"}. */
+    String describe();
+}

@@ -1,0 +1,46 @@
+package org.visualbackprop.compute;
+
+/**
+ * Plain-Java twin of {@code VectorMicroKernel}: the same tile contract in scalar loops. Used when the JVM was
+ * started without {@code --add-modules jdk.incubator.vector} (it is about 20 times slower), and by the tests as
+ * the reference for the vector kernel.
+ */
+final class ScalarMicroKernel implements MicroKernel {
+    private final int nr;
+
+    ScalarMicroKernel(int nr) {
+        this.nr = nr;
+    }
+
+    @Override
+    public int nr() {
+        return nr;
+    }
+
+    @Override
+    public void tile(int kc, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc, boolean accumulate) {
+        float[] acc = new float[MR * nr];
+        for (int k = 0; k < kc; k++) {
+            int ao = aOff + k * MR;
+            int bo = bOff + k * nr;
+            for (int r = 0; r < MR; r++) {
+                float av = a[ao + r];
+                int base = r * nr;
+                for (int j = 0; j < nr; j++) {
+                    acc[base + j] += av * b[bo + j];
+                }
+            }
+        }
+        for (int r = 0; r < MR; r++) {
+            int co = cOff + r * ldc;
+            for (int j = 0; j < nr; j++) {
+                c[co + j] = accumulate ? c[co + j] + acc[r * nr + j] : acc[r * nr + j];
+            }
+        }
+    }
+
+    @Override
+    public String describe() {
+        return "scalar Java, " + MR + "x" + nr + " tiles (start the JVM with --add-modules jdk.incubator.vector for the fast kernel)";
+    }
+}

@@ -1,0 +1,4 @@
+/**
+ * Files: NumPy {@code .npy} arrays, this project's model files, provenance records.
+ */
+package org.visualbackprop.io;

@@ -1,0 +1,247 @@
+package org.visualbackprop.nn;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.visualbackprop.tensor.Shape;
+import org.visualbackprop.tensor.ShapeException;
+import org.visualbackprop.tensor.Tensor;
+
+/**
+ * An ordered list of layers for inputs of one sample shape ({@code c x h x w}; any batch size).
+ *
+ * <p>Layers are named by kind and count: {@code bn1, conv1, relu1, ..., flatten1, fc1, ...}. A forward pass can
+ * record every layer's output ({@link #trace}); {@link #backward} reads such a trace. Buffers are reused from
+ * call to call (a forward pass of the same batch shape allocates nothing but its small result), which also
+ * means a network is <b>not thread-safe</b>: use one per thread.
+ */
+public final class Network {
+    private final Shape inputShape;
+    private final List<Layer> layers;
+    private final List<String> names;
+    private Trace workspace;
+    private Tensor[] gradients = new Tensor[0];
+
+    private Network(Shape inputShape, List<Layer> layers) {
+        if (layers.isEmpty()) {
+            throw new IllegalArgumentException("a network needs at least one layer");
+        }
+        this.inputShape = inputShape.withBatch(1);
+        this.layers = List.copyOf(layers);
+        Map<String, Integer> counts = new HashMap<>();
+        List<String> ns = new ArrayList<>();
+        for (Layer l : this.layers) {
+            String prefix = prefix(l);
+            int c = counts.merge(prefix, 1, Integer::sum);
+            ns.add(prefix + c);
+        }
+        this.names = Collections.unmodifiableList(ns);
+        shapes(1); // validates the chain now, with the layer's name in the message
+    }
+
+    /**
+     * A network for samples of shape {@code c x h x w} (the batch size of {@code inputShape} is ignored).
+     *
+     * @throws ShapeException when a layer does not accept what the previous one produces
+     */
+    public static Network of(Shape inputShape, List<? extends Layer> layers) {
+        Objects.requireNonNull(inputShape, "inputShape");
+        return new Network(inputShape, new ArrayList<>(layers));
+    }
+
+    /** As {@link #of(Shape, List)}. */
+    public static Network of(Shape inputShape, Layer... layers) {
+        return of(inputShape, List.of(layers));
+    }
+
+    private static String prefix(Layer l) {
+        return switch (l.kind()) {
+            case "Conv2d" -> "conv";
+            case "BatchNorm2d" -> "bn";
+            case "Dense" -> "fc";
+            case "MaxPool2d" -> "pool";
+            default -> l.kind().toLowerCase(java.util.Locale.ROOT);
+        };
+    }
+
+    /** Shape of one input sample, with batch size 1. */
+    public Shape inputShape() {
+        return inputShape;
+    }
+
+    public List<Layer> layers() {
+        return layers;
+    }
+
+    public Layer layer(int i) {
+        return layers.get(i);
+    }
+
+    /** Name of layer {@code i}, such as {@code "conv3"}. */
+    public String name(int i) {
+        return names.get(i);
+    }
+
+    /** Number of layers. */
+    public int size() {
+        return layers.size();
+    }
+
+    /**
+     * Output shape of every layer for a batch of {@code batch} inputs.
+     *
+     * @throws ShapeException naming the layer that rejects its input
+     */
+    public List<Shape> shapes(int batch) {
+        List<Shape> out = new ArrayList<>(layers.size());
+        Shape s = inputShape.withBatch(batch);
+        for (int i = 0; i < layers.size(); i++) {
+            try {
+                s = layers.get(i).outputShape(s);
+            } catch (ShapeException e) {
+                throw new ShapeException("layer " + names.get(i) + " (" + layers.get(i) + "): " + e.getMessage());
+            }
+            out.add(s);
+        }
+        return out;
+    }
+
+    /** Shape of the network's output for a batch of {@code batch}. */
+    public Shape outputShape(int batch) {
+        List<Shape> s = shapes(batch);
+        return s.get(s.size() - 1);
+    }
+
+    /**
+     * Checks that {@code x} is a batch this network accepts: sample shape {@code c x h x w} as built, finite values.
+     *
+     * @throws ShapeException      for a wrong rank, size or channel count
+     * @throws IllegalArgumentException for NaN or infinite values
+     */
+    public void checkInput(Tensor x) {
+        Objects.requireNonNull(x, "input");
+        Shape s = x.shape();
+        if (s.c() != inputShape.c() || s.h() != inputShape.h() || s.w() != inputShape.w()) {
+            String what = s.c() != inputShape.c()
+                    ? "expects " + inputShape.c() + " input channel" + (inputShape.c() == 1 ? "" : "s") + ", got " + s.c()
+                    : "expects inputs of " + inputShape.h() + " x " + inputShape.w() + " (height x width), got " + s.h() + " x " + s.w();
+            throw new ShapeException("the network " + what + " (input shape " + s + ", network input "
+                    + inputShape.describeSample() + ")");
+        }
+        x.requireFinite("network input");
+    }
+
+    /** Forward pass without a trace; returns a new tensor holding the last layer's output. */
+    public Tensor forward(Tensor x, Mode mode) {
+        workspace = trace(x, mode, workspace);
+        return workspace.result().copy();
+    }
+
+    /** Forward pass in evaluation mode. */
+    public Tensor predict(Tensor x) {
+        return forward(x, Mode.EVAL);
+    }
+
+    /** Forward pass that records every layer's output in a new {@link Trace}. */
+    public Trace trace(Tensor x, Mode mode) {
+        return trace(x, mode, null);
+    }
+
+    /**
+     * Forward pass that records every layer's output, reusing the arrays of {@code reuse} when it came from this
+     * network with the same batch shape (otherwise new arrays are allocated).
+     */
+    public Trace trace(Tensor x, Mode mode, Trace reuse) {
+        checkInput(x);
+        Objects.requireNonNull(mode, "mode");
+        Trace t = reuse;
+        if (t == null || t.network() != this || t.input() == null || !t.input().shape().equals(x.shape())) {
+            List<Shape> shapes = shapes(x.shape().n());
+            Tensor[] outs = new Tensor[shapes.size()];
+            for (int i = 0; i < outs.length; i++) {
+                outs[i] = Tensor.zeros(shapes.get(i));
+            }
+            t = new Trace(this, outs);
+        }
+        t.set(x, mode);
+        for (int i = 0; i < layers.size(); i++) {
+            layers.get(i).forward(t.layerInput(i), t.outputs[i], mode);
+        }
+        return t;
+    }
+
+    /**
+     * Back-propagates {@code gradOutput} (the gradient of a loss with respect to the network's output) through the
+     * trace's pass. Adds to every parameter's gradient when {@code parameterGradients}.
+     *
+     * @param wantInputGradient whether to compute the gradient with respect to the input
+     * @return the gradient with respect to the input (a new tensor), or null when not wanted
+     */
+    public Tensor backward(Trace trace, Tensor gradOutput, boolean parameterGradients, boolean wantInputGradient) {
+        if (trace.network() != this) {
+            throw new IllegalArgumentException("the trace was recorded by another network");
+        }
+        trace.result().requireSameShape(gradOutput, "back-propagate: network output and its gradient");
+        int n = layers.size();
+        if (gradients.length != n || gradients[0] == null || !gradients[0].shape().equals(trace.input().shape())) {
+            gradients = new Tensor[n];
+            for (int i = 0; i < n; i++) {
+                gradients[i] = Tensor.zeros(trace.layerInput(i).shape());
+            }
+        }
+        Tensor g = gradOutput;
+        for (int i = n - 1; i >= 0; i--) {
+            Tensor gin = i == 0 && !wantInputGradient ? null : gradients[i];
+            layers.get(i).backward(trace.layerInput(i), trace.output(i), g, gin, trace.mode(), parameterGradients);
+            g = gin;
+        }
+        return wantInputGradient ? gradients[0].copy() : null;
+    }
+
+    /** All trainable parameters, layer by layer (not copies). */
+    public List<Parameter> parameters() {
+        List<Parameter> ps = new ArrayList<>();
+        for (Layer l : layers) {
+            ps.addAll(l.parameters());
+        }
+        return ps;
+    }
+
+    /** Sets every parameter's gradient to zero. */
+    public void zeroGrad() {
+        for (Parameter p : parameters()) {
+            p.zeroGrad();
+        }
+    }
+
+    /** Number of trainable values. */
+    public long parameterCount() {
+        long s = 0;
+        for (Layer l : layers) {
+            s += l.parameterCount();
+        }
+        return s;
+    }
+
+    /** Index of the first layer of the given kind at or after {@code from}, or -1. */
+    public int indexOf(String kind, int from) {
+        for (int i = from; i < layers.size(); i++) {
+            if (layers.get(i).kind().equals(kind)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("Network(input ").append(inputShape.describeSample());
+        for (int i = 0; i < layers.size(); i++) {
+            sb.append(", ").append(names.get(i)).append('=').append(layers.get(i));
+        }
+        return sb.append(')').toString();
+    }
+}

@@ -1,0 +1,2 @@
+/** OpenCL kernels (through Aparapi) for the forward pass, VisualBackProp and LRP. */
+package org.visualbackprop.gpu;
