@@ -1,0 +1,22 @@
+package org.visualbackprop.testing;
+
+/**
+ * Every numeric tolerance of the test suites, in one place (after EJML's {@code UtilEjml.TEST_F32}).
+ * Relative tolerances compare {@code |a - b| <= tol * max(1, |a|, |b|)} unless a test says otherwise.
+ */
+public final class Tolerances {
+    /** Float32 kernel against a double-precision literal oracle, relative to the largest magnitude involved. */
+    public static final double F32 = 1e-4;
+    /** Double-precision computations that should agree up to rounding. */
+    public static final double F64 = 1e-10;
+    /** Central finite differences of a float32 network against its backward pass, relative. */
+    public static final double GRADIENT_CHECK = 2e-2;
+
+    private Tolerances() {
+    }
+
+    /** True when {@code a} and {@code b} agree within {@code tol} relative to {@code max(1, |a|, |b|)}. */
+    public static boolean close(double a, double b, double tol) {
+        return Math.abs(a - b) <= tol * Math.max(1.0, Math.max(Math.abs(a), Math.abs(b)));
+    }
+}
