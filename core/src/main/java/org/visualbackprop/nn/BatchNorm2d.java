@@ -152,6 +152,48 @@ public final class BatchNorm2d implements Layer {
         return new float[][] {scale, shift};
     }
 
+    /**
+     * The per-channel affine map {@code y = scale[c] * x + shift[c]} this layer applies to {@code input} in
+     * {@code mode}: the running statistics in {@link Mode#EVAL}, the statistics of {@code input} itself otherwise
+     * (recomputed here, so it does not depend on which batch went through last). Explanations use it to fold the
+     * layer into a neighbour or to treat it as its own linear step.
+     *
+     * @return {@code {scale, shift}}
+     */
+    public float[][] affine(Tensor input, Mode mode) {
+        if (!mode.batchStatistics()) {
+            return evalAffine();
+        }
+        Shape s = outputShape(input.shape());
+        int plane = s.plane();
+        long m = (long) s.n() * plane;
+        float[] x = input.data();
+        float[] scale = new float[channels];
+        float[] shift = new float[channels];
+        for (int c = 0; c < channels; c++) {
+            double sum = 0;
+            for (int i = 0; i < s.n(); i++) {
+                int o = (i * channels + c) * plane;
+                for (int q = 0; q < plane; q++) {
+                    sum += x[o + q];
+                }
+            }
+            double mean = sum / m;
+            double sq = 0;
+            for (int i = 0; i < s.n(); i++) {
+                int o = (i * channels + c) * plane;
+                for (int q = 0; q < plane; q++) {
+                    double d = x[o + q] - mean;
+                    sq += d * d;
+                }
+            }
+            float inv = (float) (1.0 / Math.sqrt(sq / m + eps));
+            scale[c] = gamma.value().data()[c] * inv;
+            shift[c] = beta.value().data()[c] - (float) mean * scale[c];
+        }
+        return new float[][] {scale, shift};
+    }
+
     @Override
     public void forward(Tensor in, Tensor out, Mode mode) {
         Shape s = in.shape();

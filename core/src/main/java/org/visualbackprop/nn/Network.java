@@ -155,6 +155,15 @@ public final class Network {
      * network with the same batch shape (otherwise new arrays are allocated).
      */
     public Trace trace(Tensor x, Mode mode, Trace reuse) {
+        return trace(x, mode, reuse, new int[0]);
+    }
+
+    /**
+     * Forward pass that records every layer's output and, for the layers listed in {@code meanLayers}, the channel
+     * mean of their output (computed in the same sweep when the layer is a ReLU): what VisualBackProp reads, taken
+     * while the data is at hand instead of in a second pass over memory.
+     */
+    public Trace trace(Tensor x, Mode mode, Trace reuse, int... meanLayers) {
         checkInput(x);
         Objects.requireNonNull(mode, "mode");
         Trace t = reuse;
@@ -167,8 +176,28 @@ public final class Network {
             t = new Trace(this, outs);
         }
         t.set(x, mode);
+        boolean[] wantMean = new boolean[layers.size()];
+        for (int i : meanLayers) {
+            wantMean[Objects.checkIndex(i, layers.size())] = true;
+        }
         for (int i = 0; i < layers.size(); i++) {
-            layers.get(i).forward(t.layerInput(i), t.outputs[i], mode);
+            Layer l = layers.get(i);
+            Tensor out = t.outputs[i];
+            if (!wantMean[i]) {
+                t.means[i] = null;
+                l.forward(t.layerInput(i), out, mode);
+                continue;
+            }
+            Shape ms = new Shape(out.shape().n(), 1, out.shape().h(), out.shape().w());
+            if (t.means[i] == null || !t.means[i].shape().equals(ms)) {
+                t.means[i] = Tensor.zeros(ms);
+            }
+            if (l instanceof ReLU relu) {
+                relu.forwardWithChannelMean(t.layerInput(i), out, t.means[i]);
+            } else {
+                l.forward(t.layerInput(i), out, mode);
+                out.channelMeanInto(t.means[i]);
+            }
         }
         return t;
     }
@@ -181,10 +210,22 @@ public final class Network {
      * @return the gradient with respect to the input (a new tensor), or null when not wanted
      */
     public Tensor backward(Trace trace, Tensor gradOutput, boolean parameterGradients, boolean wantInputGradient) {
+        return backwardFrom(trace, layers.size() - 1, gradOutput, parameterGradients, wantInputGradient);
+    }
+
+    /**
+     * Back-propagates from the output of layer {@code top} (layers above it are left out): for example from the
+     * class scores below a final LogSoftmax.
+     *
+     * @param gradAtTop gradient with respect to the output of layer {@code top}, not modified
+     * @return the gradient with respect to the input (a new tensor), or null when not wanted
+     */
+    public Tensor backwardFrom(Trace trace, int top, Tensor gradAtTop, boolean parameterGradients, boolean wantInputGradient) {
         if (trace.network() != this) {
             throw new IllegalArgumentException("the trace was recorded by another network");
         }
-        trace.result().requireSameShape(gradOutput, "back-propagate: network output and its gradient");
+        java.util.Objects.checkIndex(top, layers.size());
+        trace.output(top).requireSameShape(gradAtTop, "back-propagate: layer output and its gradient");
         int n = layers.size();
         if (gradients.length != n || gradients[0] == null || !gradients[0].shape().equals(trace.input().shape())) {
             gradients = new Tensor[n];
@@ -192,8 +233,8 @@ public final class Network {
                 gradients[i] = Tensor.zeros(trace.layerInput(i).shape());
             }
         }
-        Tensor g = gradOutput;
-        for (int i = n - 1; i >= 0; i--) {
+        Tensor g = gradAtTop;
+        for (int i = top; i >= 0; i--) {
             Tensor gin = i == 0 && !wantInputGradient ? null : gradients[i];
             layers.get(i).backward(trace.layerInput(i), trace.output(i), g, gin, trace.mode(), parameterGradients);
             g = gin;

@@ -35,6 +35,44 @@ public final class ReLU implements Layer {
         });
     }
 
+    /**
+     * Forward pass that also writes the channel mean of the output, {@code mean[n, 0, y, x] = (1/C) sum_c out[n, c, y, x]},
+     * in the same sweep over memory (what VisualBackProp reads; see {@link Network#trace(Tensor, Mode, Trace, int...)}).
+     *
+     * @param mean {@code n x 1 x h x w}, modified (overwritten)
+     */
+    public void forwardWithChannelMean(Tensor in, Tensor out, Tensor mean) {
+        org.visualbackprop.tensor.Shape s = in.shape();
+        int plane = s.plane();
+        int channels = s.c();
+        float[] x = in.data();
+        float[] y = out.data();
+        float[] m = mean.data();
+        float inv = 1f / channels;
+        int chunk = 2048;
+        int chunksPerImage = (plane + chunk - 1) / chunk;
+        Parallel.forRange(s.n() * chunksPerImage, 1, (a, b) -> {
+            for (int job = a; job < b; job++) {
+                int i = job / chunksPerImage;
+                int q0 = job % chunksPerImage * chunk;
+                int q1 = Math.min(plane, q0 + chunk);
+                int mo = i * plane;
+                java.util.Arrays.fill(m, mo + q0, mo + q1, 0f);
+                for (int c = 0; c < channels; c++) {
+                    int o = (i * channels + c) * plane;
+                    for (int q = q0; q < q1; q++) {
+                        float v = Math.max(0f, x[o + q]);
+                        y[o + q] = v;
+                        m[mo + q] += v;
+                    }
+                }
+                for (int q = q0; q < q1; q++) {
+                    m[mo + q] *= inv;
+                }
+            }
+        });
+    }
+
     @Override
     public void backward(Tensor in, Tensor out, Tensor gradOut, Tensor gradIn, Mode mode, boolean parameterGradients) {
         if (gradIn == null) {

@@ -15,10 +15,12 @@ public final class Trace {
     private Mode mode;
     private Tensor input;
     final Tensor[] outputs;
+    final Tensor[] means;
 
     Trace(Network network, Tensor[] outputs) {
         this.network = network;
         this.outputs = outputs;
+        this.means = new Tensor[outputs.length];
     }
 
     void set(Tensor input, Mode mode) {
@@ -54,6 +56,14 @@ public final class Trace {
     /** Input of layer {@code i}: the network's input for {@code i == 0}, else the output of layer {@code i - 1}. */
     public Tensor layerInput(int i) {
         return i == 0 ? input : outputs[i - 1];
+    }
+
+    /**
+     * The channel mean of layer {@code i}'s output ({@code n x 1 x h x w}), when the forward pass recorded it (see
+     * {@link Network#trace(Tensor, Mode, Trace, int...)}), else null.
+     */
+    public Tensor channelMean(int i) {
+        return means[i];
     }
 
     /** Output of the last layer (not a copy). */

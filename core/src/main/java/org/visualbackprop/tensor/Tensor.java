@@ -149,6 +149,33 @@ public final class Tensor {
         }
     }
 
+    /**
+     * Writes the mean over channels, {@code mean[n, 0, y, x] = (1/C) sum_c this[n, c, y, x]}.
+     *
+     * @param mean {@code n x 1 x h x w}, modified (overwritten)
+     */
+    public void channelMeanInto(Tensor mean) {
+        Shape want = new Shape(shape.n(), 1, shape.h(), shape.w());
+        if (!mean.shape.equals(want)) {
+            throw new ShapeException("the channel mean of " + shape + " has shape " + want + ", got " + mean.shape);
+        }
+        int plane = shape.plane();
+        float[] m = mean.data;
+        Arrays.fill(m, 0f);
+        for (int i = 0; i < shape.n(); i++) {
+            for (int c = 0; c < shape.c(); c++) {
+                int o = (i * shape.c() + c) * plane;
+                for (int q = 0; q < plane; q++) {
+                    m[i * plane + q] += data[o + q];
+                }
+            }
+        }
+        float inv = 1f / shape.c();
+        for (int q = 0; q < m.length; q++) {
+            m[q] *= inv;
+        }
+    }
+
     /** Sum of all elements, accumulated in double. */
     public double sum() {
         double s = 0;

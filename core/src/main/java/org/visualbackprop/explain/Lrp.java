@@ -1,0 +1,347 @@
+package org.visualbackprop.explain;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.visualbackprop.compute.ConvKernels;
+import org.visualbackprop.compute.Sgemm;
+import org.visualbackprop.nn.BatchNorm2d;
+import org.visualbackprop.nn.Conv2d;
+import org.visualbackprop.nn.Dense;
+import org.visualbackprop.nn.Layer;
+import org.visualbackprop.nn.MaxPool2d;
+import org.visualbackprop.nn.Network;
+import org.visualbackprop.nn.Trace;
+import org.visualbackprop.tensor.Shape;
+import org.visualbackprop.tensor.Tensor;
+
+/**
+ * Layer-wise relevance propagation with the epsilon rule (Samek et al. 2016, Eq. 6), the method the paper compares
+ * VisualBackProp with (epsilon = 100 there):
+ * {@code R_i = sum_j z_ij / (z_j + eps * sign(z_j)) * R_j}, with {@code z_ij = a_i * w_ij},
+ * {@code z_j = sum_i z_ij + b_j} and {@code sign(0) = +1}. With {@code eps = 0} (LRP-0) a zero denominator passes no
+ * relevance. It starts from the explained output ({@link Target}): the regression value, or a class score before a
+ * final LogSoftmax, with all other outputs' relevance zero.
+ *
+ * <p>Layers: Dense and Conv2d use the rule; ReLU, Dropout (identity outside training) and Flatten pass relevance
+ * through; MaxPool2d gives it to each window's winner. BatchNorm2d is handled in one of two ways:
+ * <ul>
+ * <li>{@link BatchNormRule#FOLD} (default, as zennit does): a BatchNorm directly before a Conv2d without padding, or
+ *     before a Dense (possibly through a Flatten), is folded into that layer: {@code W' = W * scale[c_in]},
+ *     {@code b' = b + sum W * shift[c_in]}. This is exact for the forward pass (the folded layer computes the same
+ *     z_j), so the rule then sees the BatchNorm's input as a_i. With padding the fold is not exact (the conv pads the
+ *     normalized map with zeros, not the raw one), so such a BatchNorm, or one followed by anything else, falls back
+ *     to its own step;</li>
+ * <li>{@link BatchNormRule#SEPARATE}: every BatchNorm is its own linear step {@code y = scale * x + shift}, with the
+ *     rule {@code R_x = scale * x / (y + eps * sign(y)) * R_y} (its shift absorbs relevance like a bias).</li>
+ * </ul>
+ * The BatchNorm's scale and shift are those of the trace's mode: running statistics in evaluation mode, the batch's
+ * statistics (recomputed from the recorded input) otherwise. The two treatments give different maps at large epsilon
+ * and coincide as epsilon goes to 0.
+ *
+ * <p>Relevance is carried in float32 with a power-of-two scale per sample renewed after every layer, so a deep net's
+ * tiny relevance (10^-25 to 10^-41 of the output at epsilon = 100) neither underflows nor loses precision.
+ */
+public final class Lrp {
+    /** The paper's epsilon. */
+    public static final double PAPER_EPSILON = 100.0;
+
+    /** How BatchNorm layers are treated; see the class description. */
+    public enum BatchNormRule { FOLD, SEPARATE }
+
+    private final double epsilon;
+    private final BatchNormRule batchNorm;
+
+    private Lrp(double epsilon, BatchNormRule batchNorm) {
+        if (!(epsilon >= 0) || !Double.isFinite(epsilon)) {
+            throw new IllegalArgumentException("LRP epsilon must be finite and >= 0, got " + epsilon);
+        }
+        this.epsilon = epsilon;
+        this.batchNorm = batchNorm;
+    }
+
+    /** The epsilon rule with BatchNorm folded where exact. */
+    public static Lrp epsilon(double epsilon) {
+        return new Lrp(epsilon, BatchNormRule.FOLD);
+    }
+
+    /** The epsilon rule with the given BatchNorm treatment. */
+    public static Lrp epsilon(double epsilon, BatchNormRule batchNorm) {
+        return new Lrp(epsilon, java.util.Objects.requireNonNull(batchNorm));
+    }
+
+    /** The paper's setting: epsilon = 100, BatchNorm folded. */
+    public static Lrp paper() {
+        return epsilon(PAPER_EPSILON);
+    }
+
+    public double epsilon() {
+        return epsilon;
+    }
+
+    public BatchNormRule batchNormRule() {
+        return batchNorm;
+    }
+
+    /** One step of the backward walk: a layer (or a BatchNorm folded into the linear layer above it). */
+    private record Step(int layer, int foldedBatchNorm, float[] weight, float[] bias) {
+    }
+
+    /**
+     * The relevance of every input element for the targeted output of each sample.
+     *
+     * @throws UnsupportedNetworkException naming a layer the rule does not cover (Tanh, a LogSoftmax not at the top)
+     */
+    public Attribution attribute(Trace trace, Target target) {
+        Network net = trace.network();
+        int top = Target.scoreLayer(net);
+        int[] targets = target.resolve(trace);
+        int n = trace.batch();
+        List<Step> steps = plan(trace, top);
+        Tensor scores = trace.output(top);
+        int k = scores.shape().sampleSize();
+        Tensor r = Tensor.zeros(scores.shape());
+        int[] exps = new int[n];
+        double[] outputRelevance = new double[n];
+        for (int i = 0; i < n; i++) {
+            float v = scores.data()[i * k + targets[i]];
+            r.data()[i * k + targets[i]] = v;
+            outputRelevance[i] = v;
+        }
+        rescale(r, exps);
+        List<List<Attribution.LayerFlow>> flows = new ArrayList<>();
+        String[] dead = new String[n];
+        for (int i = 0; i < n; i++) {
+            flows.add(new ArrayList<>());
+        }
+        for (Step step : steps) {
+            int li = step.layer();
+            Layer layer = net.layer(li);
+            double[] above = sums(r, exps);
+            Tensor below = propagate(trace, step, layer, r);
+            r = below;
+            rescale(r, exps);
+            double[] after = sums(r, exps);
+            String name = net.name(li) + (step.foldedBatchNorm() >= 0 ? "+" + net.name(step.foldedBatchNorm()) : "");
+            for (int i = 0; i < n; i++) {
+                flows.get(i).add(new Attribution.LayerFlow(name, above[i], after[i]));
+                if (dead[i] == null && outputRelevance[i] != 0 && allZero(r, i)) {
+                    dead[i] = name;
+                }
+            }
+        }
+        List<Attribution.Conservation> cons = new ArrayList<>();
+        double[] input = sums(r, exps);
+        for (int i = 0; i < n; i++) {
+            cons.add(new Attribution.Conservation(outputRelevance[i], input[i], flows.get(i), dead[i]));
+        }
+        return new Attribution("lrp", r, exps, targets, Attribution.Reduction.SUM, cons);
+    }
+
+    /** The walk from the score layer down, with BatchNorm layers folded into the linear layer above where allowed. */
+    private List<Step> plan(Trace trace, int top) {
+        Network net = trace.network();
+        List<Step> steps = new ArrayList<>();
+        boolean[] folded = new boolean[net.size()];
+        if (batchNorm == BatchNormRule.FOLD) {
+            for (int i = 0; i <= top; i++) {
+                if (!(net.layer(i) instanceof BatchNorm2d)) {
+                    continue;
+                }
+                int j = i + 1;
+                while (j <= top && net.layer(j).kind().equals("Flatten")) {
+                    j++;
+                }
+                if (j > top) {
+                    continue;
+                }
+                Layer next = net.layer(j);
+                boolean unpaddedConv = next instanceof Conv2d c && c.window().padH() == 0 && c.window().padW() == 0 && j == i + 1;
+                if (unpaddedConv || next instanceof Dense) {
+                    folded[i] = true;
+                }
+            }
+        }
+        for (int i = top; i >= 0; i--) {
+            Layer l = net.layer(i);
+            if (folded[i]) {
+                continue; // absorbed into the linear layer above
+            }
+            int bn = -1;
+            if (l instanceof Conv2d || l instanceof Dense) {
+                int j = i - 1;
+                while (j >= 0 && net.layer(j).kind().equals("Flatten")) {
+                    j--;
+                }
+                if (j >= 0 && folded[j]) {
+                    bn = j;
+                }
+            }
+            if (bn >= 0) {
+                steps.add(fold(trace, i, bn));
+            } else {
+                switch (l.kind()) {
+                    case "Conv2d", "Dense", "ReLU", "Dropout", "Flatten", "MaxPool2d", "BatchNorm2d" -> steps.add(new Step(i, -1, null, null));
+                    default -> throw new UnsupportedNetworkException("LRP has no rule for " + net.name(i) + " (" + l.kind()
+                            + "); supported: Conv2d, Dense, ReLU, Dropout, Flatten, MaxPool2d, BatchNorm2d, and a final LogSoftmax");
+                }
+            }
+        }
+        return steps;
+    }
+
+    /** Folds BatchNorm {@code bn} into the linear layer {@code i} above it (possibly through Flattens). */
+    private static Step fold(Trace trace, int i, int bn) {
+        Network net = trace.network();
+        BatchNorm2d norm = (BatchNorm2d) net.layer(bn);
+        Tensor bnInput = trace.layerInput(bn);
+        float[][] affine = norm.affine(bnInput, trace.mode());
+        float[] scale = affine[0];
+        float[] shift = affine[1];
+        int channels = norm.channels();
+        Layer l = net.layer(i);
+        float[] w;
+        float[] b;
+        int out;
+        int perOutput;
+        int perChannel;
+        if (l instanceof Conv2d c) {
+            w = c.weight().value().data().clone();
+            b = c.bias() == null ? new float[c.outChannels()] : c.bias().value().data().clone();
+            out = c.outChannels();
+            perOutput = c.inChannels() * c.window().area();
+            perChannel = c.window().area();
+        } else {
+            Dense d = (Dense) l;
+            w = d.weight().value().data().clone();
+            b = d.bias() == null ? new float[d.outFeatures()] : d.bias().value().data().clone();
+            out = d.outFeatures();
+            perOutput = d.inFeatures();
+            perChannel = bnInput.shape().plane();
+        }
+        for (int o = 0; o < out; o++) {
+            double shiftSum = 0;
+            for (int q = 0; q < perOutput; q++) {
+                int ch = q / perChannel;
+                if (ch >= channels) {
+                    throw new IllegalStateException("fold of " + net.name(bn) + " into " + net.name(i) + " does not line up");
+                }
+                shiftSum += (double) w[o * perOutput + q] * shift[ch];
+                w[o * perOutput + q] *= scale[ch];
+            }
+            b[o] += (float) shiftSum;
+        }
+        return new Step(i, bn, w, b);
+    }
+
+    /** Relevance at the input of {@code step} from relevance {@code r} at the output of its layer. */
+    private Tensor propagate(Trace trace, Step step, Layer layer, Tensor r) {
+        int li = step.layer();
+        Tensor out = trace.output(li);
+        Tensor in = step.foldedBatchNorm() >= 0 ? trace.layerInput(step.foldedBatchNorm()) : trace.layerInput(li);
+        Shape inShape = trace.layerInput(li).shape();
+        switch (layer.kind()) {
+            case "ReLU", "Dropout" -> {
+                return r;
+            }
+            case "Flatten" -> {
+                return r.reshape(inShape);
+            }
+            case "MaxPool2d" -> {
+                int[] win = ((MaxPool2d) layer).winners(trace.layerInput(li));
+                Tensor below = Tensor.zeros(inShape);
+                for (int q = 0; q < win.length; q++) {
+                    below.data()[win[q]] += r.data()[q];
+                }
+                return below;
+            }
+            case "BatchNorm2d" -> {
+                BatchNorm2d bn = (BatchNorm2d) layer;
+                float[] scale = bn.affine(in, trace.mode())[0];
+                Tensor below = Tensor.zeros(inShape);
+                int plane = inShape.plane();
+                int c = inShape.c();
+                for (int q = 0; q < below.data().length; q++) {
+                    int ch = q / plane % c;
+                    below.data()[q] = (float) (in.data()[q] * scale[ch] * ratio(r.data()[q], out.data()[q]));
+                }
+                return below;
+            }
+            default -> {
+                // Conv2d or Dense: s_j = R_j / (z_j + eps sign z_j); c = W^T s; R_i = a_i c_i
+                Tensor s = Tensor.zeros(out.shape());
+                for (int q = 0; q < s.data().length; q++) {
+                    s.data()[q] = (float) ratio(r.data()[q], out.data()[q]);
+                }
+                Tensor c = Tensor.zeros(inShape);
+                if (layer instanceof Conv2d conv) {
+                    float[] w = step.weight() != null ? step.weight() : conv.weight().value().data();
+                    ConvKernels.transposed(inShape, w, conv.window(), conv.outChannels(), s.data(), c.data());
+                } else {
+                    Dense d = (Dense) layer;
+                    float[] w = step.weight() != null ? step.weight() : d.weight().value().data();
+                    int nb = inShape.n();
+                    Sgemm.multiply(nb, d.inFeatures(), d.outFeatures(), s.data(), 0, d.outFeatures(), 1, w, 0, d.inFeatures(), 1,
+                            c.data(), 0, d.inFeatures(), false);
+                }
+                float[] a = in.data();
+                for (int q = 0; q < c.data().length; q++) {
+                    c.data()[q] *= a[q];
+                }
+                return c;
+            }
+        }
+    }
+
+    /** {@code R / (z + eps * sign(z))}, sign(0) = +1; 0 when the denominator is 0 (LRP-0 at z = 0). */
+    private double ratio(float rel, float z) {
+        double d = z + (z >= 0 ? epsilon : -epsilon);
+        return d == 0 ? 0.0 : rel / d;
+    }
+
+    /** Scales each sample by a power of two so its largest magnitude lies in [0.5, 1); adds the exponents. */
+    static void rescale(Tensor r, int[] exps) {
+        int n = r.shape().n();
+        int size = r.shape().sampleSize();
+        for (int i = 0; i < n; i++) {
+            float max = 0f;
+            for (int q = 0; q < size; q++) {
+                max = Math.max(max, Math.abs(r.data()[i * size + q]));
+            }
+            if (max == 0f || !Float.isFinite(max)) {
+                continue;
+            }
+            int e = Math.getExponent(max) + 1;
+            if (e == 0) {
+                continue;
+            }
+            for (int q = 0; q < size; q++) {
+                r.data()[i * size + q] = Math.scalb(r.data()[i * size + q], -e);
+            }
+            exps[i] += e;
+        }
+    }
+
+    private static double[] sums(Tensor r, int[] exps) {
+        int n = r.shape().n();
+        int size = r.shape().sampleSize();
+        double[] s = new double[n];
+        for (int i = 0; i < n; i++) {
+            double t = 0;
+            for (int q = 0; q < size; q++) {
+                t += r.data()[i * size + q];
+            }
+            s[i] = Math.scalb(t, exps[i]);
+        }
+        return s;
+    }
+
+    private static boolean allZero(Tensor r, int i) {
+        int size = r.shape().sampleSize();
+        for (int q = 0; q < size; q++) {
+            if (r.data()[i * size + q] != 0f) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

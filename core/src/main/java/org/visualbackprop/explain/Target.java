@@ -1,0 +1,77 @@
+package org.visualbackprop.explain;
+
+import org.visualbackprop.nn.Network;
+import org.visualbackprop.nn.Trace;
+import org.visualbackprop.tensor.Tensor;
+
+/**
+ * Which output an attribution method explains. For a regression network with one output (the steering angle) it
+ * is that output; for a classifier it is one class's score (the value before a final LogSoftmax).
+ */
+public final class Target {
+    private final int index;
+
+    private Target(int index) {
+        this.index = index;
+    }
+
+    /** The largest score of each sample (the predicted class); the only output of a one-output network. */
+    public static Target predicted() {
+        return new Target(-1);
+    }
+
+    /** Output (class) {@code index} for every sample. */
+    public static Target output(int index) {
+        if (index < 0) {
+            throw new IllegalArgumentException("target output index must be >= 0, got " + index);
+        }
+        return new Target(index);
+    }
+
+    /** True for {@link #predicted()}. */
+    public boolean isPredicted() {
+        return index < 0;
+    }
+
+    /**
+     * The layer whose output holds the scores: the last layer, or the one below a final LogSoftmax.
+     */
+    public static int scoreLayer(Network network) {
+        int last = network.size() - 1;
+        return network.layer(last).kind().equals("LogSoftmax") && last > 0 ? last - 1 : last;
+    }
+
+    /**
+     * The chosen output index of every sample of the trace.
+     *
+     * @throws IllegalArgumentException when a given index is outside the outputs
+     */
+    public int[] resolve(Trace trace) {
+        Tensor scores = trace.output(scoreLayer(trace.network()));
+        int n = scores.shape().n();
+        int k = scores.shape().sampleSize();
+        int[] out = new int[n];
+        for (int i = 0; i < n; i++) {
+            if (index >= 0) {
+                if (index >= k) {
+                    throw new IllegalArgumentException("target output " + index + " does not exist: the network has " + k + " output(s)");
+                }
+                out[i] = index;
+            } else {
+                int best = 0;
+                for (int j = 1; j < k; j++) {
+                    if (scores.data()[i * k + j] > scores.data()[i * k + best]) {
+                        best = j;
+                    }
+                }
+                out[i] = best;
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public String toString() {
+        return index < 0 ? "predicted" : "output " + index;
+    }
+}

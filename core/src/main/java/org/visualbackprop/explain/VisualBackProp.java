@@ -1,0 +1,250 @@
+package org.visualbackprop.explain;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.IntFunction;
+import org.visualbackprop.compute.Parallel;
+import org.visualbackprop.nn.Mode;
+import org.visualbackprop.nn.Network;
+import org.visualbackprop.nn.Trace;
+import org.visualbackprop.tensor.Shape;
+import org.visualbackprop.tensor.ShapeException;
+import org.visualbackprop.tensor.Tensor;
+import org.visualbackprop.tensor.Window;
+
+/**
+ * VisualBackProp (Bojarski et al., Section 3, Figure 1), from a recorded forward pass (no second pass):
+ * <ol>
+ * <li>average each conv layer's ReLU output over its channels: {@code avg_l};</li>
+ * <li>{@code m_L = avg_L}; for l = L .. 1, scale {@code m_l} up to the size of the layer below with a transposed
+ *     convolution whose kernel is all ones, with conv l's kernel size, stride and padding (bias 0; input rows and
+ *     columns no window covers get 0; padding positions are dropped), and if l > 1 multiply pointwise by
+ *     {@code avg_(l-1)}: {@code m_(l-1) = avg_(l-1) * up_l(m_l)}. Max-pooling layers between convs are one more
+ *     up-scaling through their window, with no product. The last up-scaling gives a map of the input's size;</li>
+ * <li>min-max normalize that map to [0, 1], per image, only at the end (normalizing intermediate maps, as some
+ *     public ports do, breaks Theorem 1).</li>
+ * </ol>
+ * The transposed convolution with an all-ones kernel maps {@code m} to {@code u(x) = sum of m(y) over the output
+ * positions y whose window contains x}; {@link Window} says which those are.
+ *
+ * <p>Cost: one read of every kept activation (the averaging) plus {@code kh*kw} additions per averaged-map pixel:
+ * far less than the forward pass.
+ */
+public final class VisualBackProp {
+    private VisualBackProp() {
+    }
+
+    /**
+     * A forward pass that records what VisualBackProp reads: every layer's output, and the channel means of the
+     * plan's ReLU outputs taken in the same sweep as the ReLU (so {@link #explain(Trace, VbpPlan)} need not read the
+     * feature maps again).
+     *
+     * @param reuse a trace of an earlier call to reuse the arrays of, or null
+     */
+    public static Trace trace(Network network, VbpPlan plan, Tensor x, Mode mode, Trace reuse) {
+        int[] layers = plan.convStages().stream().mapToInt(VbpPlan.Stage::mapLayer).toArray();
+        return network.trace(x, mode, reuse, layers);
+    }
+
+    /**
+     * Explains the batch of a recorded forward pass. Channel means the trace recorded are used as they are; the
+     * others are computed here.
+     *
+     * @throws UnsupportedNetworkException when the network has no conv layer or layers VisualBackProp cannot handle
+     */
+    public static Explanation explain(Trace trace) {
+        return explain(trace, VbpPlan.of(trace.network()));
+    }
+
+    /** As {@link #explain(Trace)}, with a plan made earlier for the same network. */
+    public static Explanation explain(Trace trace, VbpPlan plan) {
+        Network net = trace.network();
+        if (!plan.inputShape().equals(net.inputShape())) {
+            throw new ShapeException("the plan is for inputs " + plan.inputShape() + ", the trace's network takes " + net.inputShape());
+        }
+        int n = trace.batch();
+        List<VbpPlan.Stage> stages = plan.stages();
+        List<VbpPlan.Stage> convs = plan.convStages();
+        int levels = convs.size();
+        List<Tensor> averaged = new ArrayList<>(levels);
+        List<Tensor> intermediate = new ArrayList<>(levels);
+        for (VbpPlan.Stage s : convs) {
+            Shape o = s.outputShape();
+            Tensor recorded = trace.channelMean(s.mapLayer());
+            averaged.add(recorded != null ? recorded : Tensor.zeros(new Shape(n, 1, o.h(), o.w())));
+            intermediate.add(Tensor.zeros(new Shape(n, 1, o.h(), o.w())));
+        }
+        // 1. channel means the forward pass did not record, one job per level
+        Parallel.forRange(levels, 1, (a, b) -> {
+            for (int l = a; l < b; l++) {
+                int layer = convs.get(l).mapLayer();
+                if (trace.channelMean(layer) == null) {
+                    trace.output(layer).channelMeanInto(averaged.get(l));
+                }
+            }
+        });
+        // 2. from the deepest layer down, one job per image
+        Shape in = plan.inputShape();
+        int inPlane = in.plane();
+        Tensor raw = Tensor.zeros(new Shape(n, 1, in.h(), in.w()));
+        Tensor mask = Tensor.zeros(raw.shape());
+        boolean[] flat = new boolean[n];
+        Parallel.forRange(n, 1, (a, b) -> {
+            for (int i = a; i < b; i++) {
+                int level = levels - 1;
+                Tensor top = averaged.get(level);
+                int topPlane = top.shape().plane();
+                float[] m = new float[topPlane];
+                System.arraycopy(top.data(), i * topPlane, m, 0, topPlane);
+                System.arraycopy(m, 0, intermediate.get(level).data(), i * topPlane, topPlane);
+                for (int s = stages.size() - 1; s >= 0; s--) {
+                    VbpPlan.Stage st = stages.get(s);
+                    float[] u = upscale(m, st.outputShape(), st.window(), st.inputShape());
+                    if (s > 0 && stages.get(s - 1).isConv()) {
+                        level--;
+                        int plane = u.length;
+                        float[] avg = averaged.get(level).data();
+                        for (int q = 0; q < plane; q++) {
+                            u[q] *= avg[i * plane + q];
+                        }
+                        System.arraycopy(u, 0, intermediate.get(level).data(), i * plane, plane);
+                    }
+                    m = u;
+                }
+                System.arraycopy(m, 0, raw.data(), i * inPlane, inPlane);
+                flat[i] = normalize(m, mask.data(), i * inPlane);
+            }
+        });
+        return new Explanation(plan, trace.input(), mask, raw, averaged, intermediate, flat);
+    }
+
+    /**
+     * The all-ones transposed convolution: {@code u(x) = sum of m(y) over output positions y whose window contains x},
+     * from a map of {@code out}'s height and width to one of {@code in}'s. The all-ones kernel is separable, so it runs
+     * as a pass along rows (each output column adds to the input columns its window covers) and a pass along columns
+     * (each input row is the sum of the row-passed output rows whose windows cover it), parallel over rows.
+     */
+    static float[] upscale(float[] m, Shape out, Window w, Shape in) {
+        int ho = out.h();
+        int wo = out.w();
+        int hi = in.h();
+        int wi = in.w();
+        float[] r = new float[ho * wi];
+        Parallel.forRange(ho, 16, (a, b) -> {
+            for (int oy = a; oy < b; oy++) {
+                int ro = oy * wi;
+                int mo = oy * wo;
+                for (int ox = 0; ox < wo; ox++) {
+                    float v = m[mo + ox];
+                    int x0 = w.inputStartW(ox);
+                    int kx0 = Math.max(0, -x0);
+                    int kx1 = Math.min(w.kernelW(), wi - x0);
+                    for (int kx = kx0; kx < kx1; kx++) {
+                        r[ro + x0 + kx] += v;
+                    }
+                }
+            }
+        });
+        float[] u = new float[hi * wi];
+        Parallel.forRange(hi, 16, (a, b) -> {
+            for (int y = a; y < b; y++) {
+                int uo = y * wi;
+                int last = w.lastOutputH(y, ho);
+                for (int oy = w.firstOutputH(y); oy <= last; oy++) {
+                    int ro = oy * wi;
+                    for (int x = 0; x < wi; x++) {
+                        u[uo + x] += r[ro + x];
+                    }
+                }
+            }
+        });
+        return u;
+    }
+
+    /** Min-max normalization into {@code dst}; returns true when the map is constant (then all zeros). */
+    static boolean normalize(float[] m, float[] dst, int off) {
+        float min = Float.POSITIVE_INFINITY;
+        float max = Float.NEGATIVE_INFINITY;
+        for (float v : m) {
+            min = Math.min(min, v);
+            max = Math.max(max, v);
+        }
+        if (!(max > min)) {
+            java.util.Arrays.fill(dst, off, off + m.length, 0f);
+            return true;
+        }
+        float range = max - min;
+        for (int q = 0; q < m.length; q++) {
+            dst[off + q] = (m[q] - min) / range;
+        }
+        return false;
+    }
+
+    /**
+     * The raw mask of one image in any arithmetic (the same algorithm as {@link #explain}, for exact checks of
+     * Theorem 1).
+     *
+     * @param activations for each conv stage of the plan, shallowest first, the ReLU output of that layer as
+     *                    {@code f_l * h_l * w_l} values in channel, row, column order
+     * @return the raw mask at input size, {@code H * W} values in row order
+     */
+    public static <T> T[] rawMask(VbpPlan plan, List<T[]> activations, Arithmetic<T> ar, IntFunction<T[]> newArray) {
+        List<VbpPlan.Stage> stages = plan.stages();
+        List<VbpPlan.Stage> convs = plan.convStages();
+        if (activations.size() != convs.size()) {
+            throw new ShapeException("need the activations of " + convs.size() + " conv layers, got " + activations.size());
+        }
+        List<T[]> averaged = new ArrayList<>();
+        for (int l = 0; l < convs.size(); l++) {
+            Shape o = convs.get(l).outputShape();
+            T[] act = activations.get(l);
+            if (act.length != o.sampleSize()) {
+                throw new ShapeException("activations of " + convs.get(l).name() + " must have " + o.sampleSize()
+                        + " values (" + o.describeSample() + "), got " + act.length);
+            }
+            int plane = o.plane();
+            T[] avg = newArray.apply(plane);
+            for (int q = 0; q < plane; q++) {
+                T s = ar.zero();
+                for (int c = 0; c < o.c(); c++) {
+                    s = ar.add(s, act[c * plane + q]);
+                }
+                avg[q] = ar.divide(s, o.c());
+            }
+            averaged.add(avg);
+        }
+        int level = convs.size() - 1;
+        T[] m = averaged.get(level);
+        for (int s = stages.size() - 1; s >= 0; s--) {
+            VbpPlan.Stage st = stages.get(s);
+            Shape out = st.outputShape();
+            Shape in = st.inputShape();
+            Window w = st.window();
+            T[] u = newArray.apply(in.plane());
+            java.util.Arrays.fill(u, ar.zero());
+            for (int oy = 0; oy < out.h(); oy++) {
+                for (int ox = 0; ox < out.w(); ox++) {
+                    T v = m[oy * out.w() + ox];
+                    for (int ky = 0; ky < w.kernelH(); ky++) {
+                        for (int kx = 0; kx < w.kernelW(); kx++) {
+                            int y = w.inputStartH(oy) + ky;
+                            int x = w.inputStartW(ox) + kx;
+                            if (y >= 0 && y < in.h() && x >= 0 && x < in.w()) {
+                                u[y * in.w() + x] = ar.add(u[y * in.w() + x], v);
+                            }
+                        }
+                    }
+                }
+            }
+            if (s > 0 && stages.get(s - 1).isConv()) {
+                level--;
+                T[] avg = averaged.get(level);
+                for (int q = 0; q < u.length; q++) {
+                    u[q] = ar.multiply(u[q], avg[q]);
+                }
+            }
+            m = u;
+        }
+        return m;
+    }
+}
