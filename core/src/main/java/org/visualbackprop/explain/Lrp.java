@@ -50,23 +50,40 @@ public final class Lrp {
 
     private final double epsilon;
     private final BatchNormRule batchNorm;
+    private final boolean biasInDenominator;
 
-    private Lrp(double epsilon, BatchNormRule batchNorm) {
+    private Lrp(double epsilon, BatchNormRule batchNorm, boolean biasInDenominator) {
         if (!(epsilon >= 0) || !Double.isFinite(epsilon)) {
             throw new IllegalArgumentException("LRP epsilon must be finite and >= 0, got " + epsilon);
         }
         this.epsilon = epsilon;
         this.batchNorm = batchNorm;
+        this.biasInDenominator = biasInDenominator;
     }
 
     /** The epsilon rule with BatchNorm folded where exact. */
     public static Lrp epsilon(double epsilon) {
-        return new Lrp(epsilon, BatchNormRule.FOLD);
+        return new Lrp(epsilon, BatchNormRule.FOLD, true);
     }
 
     /** The epsilon rule with the given BatchNorm treatment. */
     public static Lrp epsilon(double epsilon, BatchNormRule batchNorm) {
-        return new Lrp(epsilon, java.util.Objects.requireNonNull(batchNorm));
+        return new Lrp(epsilon, java.util.Objects.requireNonNull(batchNorm), true);
+    }
+
+    /**
+     * The z-rule with the bias left out of the denominator: {@code R_i = sum_j a_i w_ij / z'_j * R_j} with
+     * {@code z'_j = sum_i a_i w_ij} (0 where {@code z'_j = 0}); a BatchNorm treated as its own step then passes
+     * relevance through unchanged. Started from the last conv layer's activations this is the paper's phi
+     * (PAPER-NOTES section 3: a consequence of Lemma 3).
+     */
+    public static Lrp zWithoutBias(BatchNormRule batchNorm) {
+        return new Lrp(0, java.util.Objects.requireNonNull(batchNorm), false);
+    }
+
+    /** True when the denominator includes the bias (every rule but {@link #zWithoutBias}). */
+    public boolean biasInDenominator() {
+        return biasInDenominator;
     }
 
     /** The paper's setting: epsilon = 100, BatchNorm folded. */
@@ -96,17 +113,33 @@ public final class Lrp {
         int top = Target.scoreLayer(net);
         int[] targets = target.resolve(trace);
         int n = trace.batch();
-        List<Step> steps = plan(trace, top);
         Tensor scores = trace.output(top);
         int k = scores.shape().sampleSize();
         Tensor r = Tensor.zeros(scores.shape());
-        int[] exps = new int[n];
-        double[] outputRelevance = new double[n];
         for (int i = 0; i < n; i++) {
-            float v = scores.data()[i * k + targets[i]];
-            r.data()[i * k + targets[i]] = v;
-            outputRelevance[i] = v;
+            r.data()[i * k + targets[i]] = scores.data()[i * k + targets[i]];
         }
+        return propagateFrom(trace, top, r, targets);
+    }
+
+    /**
+     * Relevance of every input element when the relevance at the output of layer {@code layer} is {@code relevance}
+     * (for example the activations of the last conv layer, from which the z-rule without bias gives the paper's phi).
+     *
+     * @param relevance shaped as that layer's output; not modified
+     */
+    public Attribution attributeFrom(Trace trace, int layer, Tensor relevance) {
+        java.util.Objects.checkIndex(layer, trace.network().size());
+        trace.output(layer).requireSameShape(relevance, "start LRP: layer output and relevance");
+        return propagateFrom(trace, layer, relevance.copy(), new int[trace.batch()]);
+    }
+
+    private Attribution propagateFrom(Trace trace, int top, Tensor r, int[] targets) {
+        Network net = trace.network();
+        int n = trace.batch();
+        List<Step> steps = plan(trace, top);
+        int[] exps = new int[n];
+        double[] outputRelevance = sums(r, exps);
         rescale(r, exps);
         List<List<Attribution.LayerFlow>> flows = new ArrayList<>();
         String[] dead = new String[n];
@@ -262,15 +295,23 @@ public final class Lrp {
                 int c = inShape.c();
                 for (int q = 0; q < below.data().length; q++) {
                     int ch = q / plane % c;
-                    below.data()[q] = (float) (in.data()[q] * scale[ch] * ratio(r.data()[q], out.data()[q]));
+                    float z = biasInDenominator ? out.data()[q] : in.data()[q] * scale[ch];
+                    below.data()[q] = (float) (in.data()[q] * scale[ch] * ratio(r.data()[q], z));
                 }
                 return below;
             }
             default -> {
                 // Conv2d or Dense: s_j = R_j / (z_j + eps sign z_j); c = W^T s; R_i = a_i c_i
                 Tensor s = Tensor.zeros(out.shape());
+                float[] bias = biasInDenominator ? null : biasOf(step, layer);
+                int plane = out.shape().plane();
+                int channels = out.shape().c();
                 for (int q = 0; q < s.data().length; q++) {
-                    s.data()[q] = (float) ratio(r.data()[q], out.data()[q]);
+                    float z = out.data()[q];
+                    if (bias != null) {
+                        z -= bias[q / plane % channels];
+                    }
+                    s.data()[q] = (float) ratio(r.data()[q], z);
                 }
                 Tensor c = Tensor.zeros(inShape);
                 if (layer instanceof Conv2d conv) {
@@ -290,6 +331,18 @@ public final class Lrp {
                 return c;
             }
         }
+    }
+
+    /** The bias of a conv/dense step (the folded one when a BatchNorm was folded in), zeros when it has none. */
+    private static float[] biasOf(Step step, Layer layer) {
+        if (step.bias() != null) {
+            return step.bias();
+        }
+        if (layer instanceof Conv2d c) {
+            return c.bias() == null ? new float[c.outChannels()] : c.bias().value().data();
+        }
+        Dense d = (Dense) layer;
+        return d.bias() == null ? new float[d.outFeatures()] : d.bias().value().data();
     }
 
     /** {@code R / (z + eps * sign(z))}, sign(0) = +1; 0 when the denominator is 0 (LRP-0 at z = 0). */
