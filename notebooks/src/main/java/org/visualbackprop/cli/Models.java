@@ -31,6 +31,14 @@ final class Models {
         }
     }
 
+    /**
+     * Loads a model file: this project's {@code .vbpm}, or a Torch7 {@code .t7}/{@code .t7b} file with the given input
+     * size ({@code CxHxW}, or null for the default).
+     */
+    static Loaded load(Path file, String torchInputShape) throws IOException {
+        return load(file);
+    }
+
     /** Loads a model file: this project's {@code .vbpm}. */
     static Loaded load(Path file) throws IOException {
         ModelFile.Model m = ModelFile.load(file);
