@@ -160,7 +160,12 @@ public final class Pictures {
                     heat(minMax(map(mid, n)), mid.shape().h(), mid.shape().w())});
             labels.add(e.levelNames().get(l) + ": averaged | intermediate");
         }
-        return grid(rows, labels, s.w());
+        return grid(rows, labels, displayWidth(s.w()));
+    }
+
+    /** Width to draw a map of width {@code w} at: small maps are enlarged by a whole factor to at least 256 pixels. */
+    public static int displayWidth(int w) {
+        return w >= 256 ? w : w * ((256 + w - 1) / w);
     }
 
     /** Input, VisualBackProp overlay and LRP overlay side by side, with titles (the paper's Figures 8-17 columns). */
@@ -168,7 +173,7 @@ public final class Pictures {
         List<BufferedImage[]> rows = new ArrayList<>();
         rows.add(new BufferedImage[] {Images.toImage(image.sample(n), 0),
                 overlay(image, n, vbpMask), overlay(image, n, lrpMask)});
-        return grid(rows, List.of("input | VisualBackProp | LRP"), image.shape().w());
+        return grid(rows, List.of("input | VisualBackProp | LRP"), displayWidth(image.shape().w()));
     }
 
     /** Sample {@code n} as a one-channel tensor (the channel mean), for gray display. */

@@ -57,6 +57,14 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "MODEL", description = "Model file to write (.vbpm).")
     Path out;
 
+    @Option(names = "--masks-at", split = ",", paramLabel = "EPOCHS",
+            description = "Epoch positions at which to draw VisualBackProp masks of fixed validation samples, e.g. 0,0.1,0.5,1,4 "
+                    + "(the paper's Figure 7); written to MODEL.masks/ and as one grid MODEL.training-masks.png.")
+    double[] masksAt;
+
+    @Option(names = "--mask-samples", defaultValue = "4", description = "Validation samples whose masks are drawn (default: ${DEFAULT-VALUE}).")
+    int maskSamples;
+
     @Option(names = {"-q", "--quiet"}, description = "No progress bar.")
     boolean quiet;
 
@@ -65,7 +73,16 @@ final class TrainCommand implements Callable<Integer> {
         DataSources.Split split = DataSources.resolve(data, samples, validationSamples, seed);
         PaperNets.Architecture arch = PaperNets.Architecture.parse(net);
         Network network = PaperNets.build(arch, split.train().inputShape(), split.outputs(), split.classifier(), seed);
-        Run run = train(network, arch.id(), split, epochs, batch, lr, momentum, weightDecay, seed, out, quiet, new double[0], null);
+        MaskRecorder masks = masksAt == null ? null
+                : new MaskRecorder(split.validation(), Math.min(maskSamples, split.validation().size()),
+                out.resolveSibling(stripExtension(out.getFileName().toString()) + ".masks"));
+        Run run = train(network, arch.id(), split, epochs, batch, lr, momentum, weightDecay, seed, out, quiet,
+                masksAt == null ? new double[0] : masksAt, masks);
+        if (masks != null) {
+            Path grid = out.resolveSibling(stripExtension(out.getFileName().toString()) + ".training-masks.png");
+            org.visualbackprop.image.Images.writePng(masks.grid(), grid);
+            System.out.println("masks during training: " + grid);
+        }
         TrainingListener.EpochReport last = run.result().last();
         System.out.printf("saved %s (%s, %,d parameters); final validation %s %.4g, %s %.4g%n", out, arch.id(), network.parameterCount(),
                 split.loss().name(), last.validationLoss(), last.metricName(), last.validationMetric());
