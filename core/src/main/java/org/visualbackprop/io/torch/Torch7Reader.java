@@ -162,7 +162,7 @@ public final class Torch7Reader {
         int n = readInt("the table entry count of", where);
         if (n < 0 || n > buf.remaining() / 8) {
             throw corrupt(at, "table entry count " + n + " for " + where + " (expected 0 to " + buf.remaining() / 8
-                    + ": each entry needs at least 8 bytes and " + buf.remaining() + " remain)");
+                    + ": each entry needs at least 8 bytes and " + buf.remaining() + " remain; the file may be truncated)");
         }
         TorchTable t = new TorchTable();
         memo.put(index, t);

@@ -233,8 +233,9 @@ public final class TorchImport {
                     try {
                         s = l.outputShape(s);
                     } catch (ShapeException e) {
-                        throw new ShapeException(where(node) + " does not fit what the layers before it give for the"
-                                + " network input " + inputShape.describeSample() + ": " + e.getMessage());
+                        throw new ShapeException(where(node) + (layers.isEmpty() ? " does not fit the network input "
+                                + inputShape.describeSample() : " does not fit what the layers before it give for the"
+                                + " network input " + inputShape.describeSample()) + ": " + e.getMessage());
                     }
                 }
                 modules.add(new TorchModel.Module(node.path(), node.module().className(), train(node.module()),
