@@ -62,10 +62,14 @@ public final class TorchImport {
      * The input sizes (height x width) that {@link #inferInputShape} tries, in order: the paper's NetSVF input
      * 125 x 640 (the authors' frames), NetHVF's 125 x 349 and the traffic-sign net's 125 x 125 (PAPER-NOTES section 2).
      */
-    public static final List<int[]> CANDIDATE_SIZES = List.of(
-            new int[] {PaperNets.NETSVF_INPUT.h(), PaperNets.NETSVF_INPUT.w()},
-            new int[] {PaperNets.NETHVF_INPUT.h(), PaperNets.NETHVF_INPUT.w()},
-            new int[] {PaperNets.SIGNNET_INPUT.h(), PaperNets.SIGNNET_INPUT.w()});
+    public static final List<Size> CANDIDATE_SIZES = List.of(
+            new Size(PaperNets.NETSVF_INPUT.h(), PaperNets.NETSVF_INPUT.w()),
+            new Size(PaperNets.NETHVF_INPUT.h(), PaperNets.NETHVF_INPUT.w()),
+            new Size(PaperNets.SIGNNET_INPUT.h(), PaperNets.SIGNNET_INPUT.w()));
+
+    /** An input size, height x width. */
+    public record Size(int height, int width) {
+    }
 
     private static final String SUPPORTED = "nn.Sequential, nn/cudnn.SpatialConvolution, nn.SpatialConvolutionMM,"
             + " nn/cudnn.SpatialBatchNormalization, nn.BatchNormalization, nn/cudnn.ReLU, nn.Threshold(0, 0),"
@@ -164,8 +168,8 @@ public final class TorchImport {
                     + " that fixes it (every size that fits the convolutions works); give the input shape");
         }
         StringBuilder tried = new StringBuilder();
-        for (int[] hw : CANDIDATE_SIZES) {
-            Shape s = new Shape(1, channels, hw[0], hw[1]);
+        for (Size hw : CANDIDATE_SIZES) {
+            Shape s = new Shape(1, channels, hw.height(), hw.width());
             try {
                 new Converter(source).run(root, s);
                 return s;
@@ -506,6 +510,15 @@ public final class TorchImport {
                 throw corrupt(leaf, "size " + Arrays.toString(size) + " has more than one -1");
             }
             Object nid = leaf.module().field("numInputDims");
+            if (nid != null) {
+                // Torch counts the last numInputDims dimensions as the sample: all three of a feature map, the one of a
+                // feature vector (a Linear's 2-D output), or all three of an n x c x 1 x 1 tensor
+                boolean whole = nid instanceof Double d && (d == 3 || d == 1 && in.isVector());
+                if (!whole) {
+                    throw unsupported(leaf, shown + " with setNumInputDims(" + nid + ") does not take whole samples of "
+                            + in.describeSample() + " (expected numInputDims 3" + (in.isVector() ? " or 1" : "") + ")");
+                }
+            }
             long[] perSample;
             if (minusOnes == 0) {
                 perSample = size;

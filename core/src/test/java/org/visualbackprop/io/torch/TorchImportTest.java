@@ -258,6 +258,10 @@ class TorchImportTest {
         // with setNumInputDims(3) the -1 is per sample: accepted
         Obj perSample = sequential(false, module("nn.View", "size", longs(-1), "numInputDims", 3));
         assertEquals("Flatten", TorchImport.load(write("v2.t7", perSample), new Shape(1, 3, 2, 2)).network().layer(0).kind());
+        Obj partial = sequential(false, module("nn.View", "size", longs(-1), "numInputDims", 1));
+        e = assertThrows(UnsupportedTorchModelException.class,
+                () -> TorchImport.load(write("v3.t7", partial), new Shape(1, 3, 2, 2)));
+        assertTrue(e.getMessage().contains("setNumInputDims(1.0) does not take whole samples of 3 x 2 x 2"), e.getMessage());
         // nn.Reshape(12)
         Obj r = sequential(false, module("nn.Reshape", "size", longs(12), "nelement", 12, "batchsize", longs(1, 12)));
         assertEquals(Shape.vector(1, 12), TorchImport.load(write("r.t7", r), new Shape(1, 3, 2, 2)).network().outputShape(1));
