@@ -92,20 +92,23 @@ public final class Pictures {
         return out;
     }
 
+    /** Share of a map's positive values left below the display maximum by {@link #displayMask(double[])}. */
+    public static final double DISPLAY_PERCENTILE = 0.995;
+
     /**
-     * A signed map turned into a display mask in [0, 1]: its positive part divided by its largest value (negative
-     * evidence shows as 0). An all-non-positive map gives all zeros.
+     * A signed map turned into a display mask in [0, 1]: its positive part divided by the 99.5th percentile of its
+     * positive values and clamped at 1 (negative evidence shows as 0). Relevance maps are heavy-tailed: dividing by
+     * the maximum would leave all but a few pixels black. An all-non-positive map gives all zeros.
      */
     public static double[] displayMask(double[] map) {
-        double max = 0;
-        for (double v : map) {
-            max = Math.max(max, v);
-        }
+        double[] positive = java.util.Arrays.stream(map).filter(v -> v > 0).sorted().toArray();
         double[] m = new double[map.length];
-        if (max > 0) {
-            for (int q = 0; q < map.length; q++) {
-                m[q] = Math.max(0, map[q]) / max;
-            }
+        if (positive.length == 0) {
+            return m;
+        }
+        double top = positive[Math.min(positive.length - 1, (int) Math.floor(DISPLAY_PERCENTILE * positive.length))];
+        for (int q = 0; q < map.length; q++) {
+            m[q] = Math.min(1, Math.max(0, map[q]) / top);
         }
         return m;
     }

@@ -22,6 +22,7 @@ import org.visualbackprop.nn.Network;
 import org.visualbackprop.tensor.Shape;
 import org.visualbackprop.tensor.Tensor;
 import org.visualbackprop.tensor.Window;
+import org.visualbackprop.testing.AuthorsData;
 import org.visualbackprop.testing.Tolerances;
 
 /**
@@ -37,26 +38,11 @@ class AuthorsModelTest {
 
     @BeforeAll
     static void locate() {
-        String prop = System.getProperty("vbp.authors.dir");
-        if (prop != null && !prop.isBlank()) {
-            authors = Path.of(prop);
-        } else {
-            for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-                if (Files.isDirectory(p.resolve("shared/authors"))) {
-                    authors = p.resolve("shared/authors");
-                    break;
-                }
-            }
-        }
+        authors = AuthorsData.folder();
     }
 
     private static Path model() {
-        Assumptions.assumeTrue(authors != null && Files.isRegularFile(authors.resolve("model.t7b")),
-                () -> "the authors' model is absent ("
-                        + (authors == null ? "no shared/authors folder above " + Path.of("").toAbsolutePath()
-                                : authors.resolve("model.t7b") + " does not exist")
-                        + "; -Dvbp.authors.dir names the folder): skipping");
-        return authors.resolve("model.t7b");
+        return AuthorsData.model();
     }
 
     private static Tensor frames(int count) throws IOException {
