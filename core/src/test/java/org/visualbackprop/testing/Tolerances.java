@@ -12,6 +12,9 @@ public final class Tolerances {
     /** Central finite differences of a float32 network against its backward pass, relative. */
     public static final double GRADIENT_CHECK = 2e-2;
 
+    /** IEEE float32 unit roundoff, {@code 2^-24}: the relative error of one rounding. */
+    public static final double F32_UNIT_ROUNDOFF = 0x1p-24;
+
     private Tolerances() {
     }
 
