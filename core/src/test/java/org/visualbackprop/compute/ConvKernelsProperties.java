@@ -10,6 +10,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import org.visualbackprop.tensor.Shape;
 import org.visualbackprop.tensor.Tensor;
+import org.visualbackprop.testing.ConvCase;
 import org.visualbackprop.testing.LiteralOracles;
 import org.visualbackprop.testing.TestData;
 import org.visualbackprop.testing.Tolerances;

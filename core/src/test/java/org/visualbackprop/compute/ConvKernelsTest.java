@@ -10,6 +10,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.visualbackprop.tensor.Shape;
 import org.visualbackprop.tensor.Tensor;
 import org.visualbackprop.tensor.Window;
+import org.visualbackprop.testing.ConvCase;
 import org.visualbackprop.testing.LiteralOracles;
 import org.visualbackprop.testing.TestData;
 import org.visualbackprop.testing.Tolerances;

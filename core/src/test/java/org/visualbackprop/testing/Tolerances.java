@@ -12,6 +12,11 @@ public final class Tolerances {
     /** Central finite differences of a float32 network against its backward pass, relative. */
     public static final double GRADIENT_CHECK = 2e-2;
 
+    /**
+     * Central finite differences of one float32 layer or small network against its backward pass, relative to the
+     * largest gradient of the tensor checked (see {@code FiniteDifferences}).
+     */
+    public static final double FINITE_DIFFERENCE = 2e-3;
     /** IEEE float32 unit roundoff, {@code 2^-24}: the relative error of one rounding. */
     public static final double F32_UNIT_ROUNDOFF = 0x1p-24;
 

@@ -1,4 +1,4 @@
-package org.visualbackprop.compute;
+package org.visualbackprop.testing;
 
 import java.util.SplittableRandom;
 import net.jqwik.api.Arbitraries;
@@ -8,29 +8,30 @@ import org.visualbackprop.tensor.Shape;
 import org.visualbackprop.tensor.Window;
 
 /**
- * One random convolution or pooling problem: batch, channels, input size and window. The input size is drawn so that
+ * One random convolution or pooling problem (for jqwik properties): batch, channels, input size and window. The input size is drawn so that
  * the window fits, often with rows and columns left unused by the stride.
  */
-record ConvCase(int n, int cin, int cout, int h, int w, Window window, long seed) {
+public record ConvCase(int n, int cin, int cout, int h, int w, Window window, long seed) {
 
-    Shape inShape() {
+    public Shape inShape() {
         return new Shape(n, cin, h, w);
     }
 
-    int outH() {
+    public int outH() {
         return window.outH(h);
     }
 
-    int outW() {
+    public int outW() {
         return window.outW(w);
     }
 
-    SplittableRandom random() {
+    /** A random source seeded by this case. */
+    public SplittableRandom random() {
         return new SplittableRandom(seed);
     }
 
     /** Windows with kernels 1-5 per axis (non-square too), strides 1-3, paddings 0-2 (below the kernel). */
-    static Arbitrary<Window> windows() {
+    public static Arbitrary<Window> windows() {
         Arbitrary<Integer> k = Arbitraries.integers().between(1, 5);
         Arbitrary<Integer> s = Arbitraries.integers().between(1, 3);
         Arbitrary<Integer> p = Arbitraries.integers().between(0, 2);
@@ -39,7 +40,7 @@ record ConvCase(int n, int cin, int cout, int h, int w, Window window, long seed
     }
 
     /** Cases with up to {@code maxBatch} images, {@code maxChannels} channels and inputs up to the kernel plus {@code maxExtra}. */
-    static Arbitrary<ConvCase> cases(int maxBatch, int maxChannels, int maxExtra) {
+    public static Arbitrary<ConvCase> cases(int maxBatch, int maxChannels, int maxExtra) {
         return windows().flatMap(win -> {
             int minH = Math.max(1, win.kernelH() - 2 * win.padH());
             int minW = Math.max(1, win.kernelW() - 2 * win.padW());
