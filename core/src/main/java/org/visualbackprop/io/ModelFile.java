@@ -11,14 +11,16 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Enumeration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
-import java.util.zip.ZipInputStream;
+import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
 import org.visualbackprop.nn.BatchNorm2d;
 import org.visualbackprop.nn.Conv2d;
@@ -164,12 +166,25 @@ public final class ModelFile {
             throw new NoSuchFileException(file.toString(), null, "model file not found");
         }
         Map<String, byte[]> entries = new HashMap<>();
-        try (ZipInputStream zip = new ZipInputStream(Files.newInputStream(file))) {
-            ZipEntry e;
-            while ((e = zip.getNextEntry()) != null) {
-                entries.put(e.getName(), zip.readAllBytes());
+        // ZipFile needs the central directory at the end of the archive, so a file cut anywhere is noticed; the
+        // CRC of each entry is checked here because ZipFile's streams do not check it
+        try (ZipFile zip = new ZipFile(file.toFile())) {
+            Enumeration<? extends ZipEntry> all = zip.entries();
+            while (all.hasMoreElements()) {
+                ZipEntry e = all.nextElement();
+                byte[] bytes;
+                try (InputStream in = zip.getInputStream(e)) {
+                    bytes = in.readAllBytes();
+                }
+                CRC32 crc = new CRC32();
+                crc.update(bytes);
+                if (e.getCrc() != -1 && crc.getValue() != e.getCrc()) {
+                    throw new CorruptFileException(file + ": entry " + e.getName() + " is damaged (its CRC-32 is "
+                            + Long.toHexString(crc.getValue()) + ", the archive says " + Long.toHexString(e.getCrc()) + ")");
+                }
+                entries.put(e.getName(), bytes);
             }
-        } catch (ZipException | java.io.EOFException e) {
+        } catch (ZipException | java.io.EOFException | IllegalArgumentException e) {
             throw new CorruptFileException(file + ": not a readable model file (expected a ZIP archive holding "
                     + PROPERTIES + "; the file may be truncated): " + e.getMessage(), e);
         }
