@@ -194,7 +194,11 @@ public final class ModelFile {
                     + " with " + PROPERTIES + " and tensors/*.npy; found " + entries.size() + " entries)");
         }
         Properties p = new Properties();
-        p.load(new StringReader(new String(props, StandardCharsets.UTF_8)));
+        try {
+            p.load(new StringReader(new String(props, StandardCharsets.UTF_8)));
+        } catch (IllegalArgumentException e) {
+            throw new CorruptFileException(file + ": " + PROPERTIES + " is not a readable properties file: " + e.getMessage(), e);
+        }
         Reader r = new Reader(file, p, entries);
         return r.read();
     }
@@ -221,6 +225,9 @@ public final class ModelFile {
             }
             int[] in = dims(string("input"), 3, "input");
             int n = integer("layers");
+            if (n < 1) {
+                throw corrupt("'layers' is " + n + ", expected at least 1");
+            }
             List<Layer> layers = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 layers.add(layer(i));
@@ -230,7 +237,7 @@ public final class ModelFile {
                     .forEach(k -> prov.put(k.substring("provenance.".length()), p.getProperty(k)));
             try {
                 return new Model(Network.of(new Shape(1, in[0], in[1], in[2]), layers), Provenance.of(prov));
-            } catch (ShapeException e) {
+            } catch (IllegalArgumentException e) { // ShapeException included
                 throw corrupt("the layers do not fit together: " + e.getMessage());
             }
         }
