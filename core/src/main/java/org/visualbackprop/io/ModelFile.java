@@ -193,7 +193,7 @@ public final class ModelFile {
             throw new CorruptFileException(file + ": no " + PROPERTIES + " inside (expected a vbp model file, a ZIP archive"
                     + " with " + PROPERTIES + " and tensors/*.npy; found " + entries.size() + " entries)");
         }
-        Properties p = new Properties();
+        OrderedProperties p = new OrderedProperties();
         try {
             p.load(new StringReader(new String(props, StandardCharsets.UTF_8)));
         } catch (IllegalArgumentException e) {
@@ -203,12 +203,27 @@ public final class ModelFile {
         return r.read();
     }
 
+    /** Properties that also remember the order in which {@link Properties#load} met their keys. */
+    private static final class OrderedProperties extends Properties {
+        private static final long serialVersionUID = 1L;
+        private final transient List<String> order = new ArrayList<>();
+
+        @Override
+        public synchronized Object put(Object key, Object value) {
+            Object old = super.put(key, value);
+            if (old == null) {
+                order.add((String) key);
+            }
+            return old;
+        }
+    }
+
     private static final class Reader {
         private final Path file;
-        private final Properties p;
+        private final OrderedProperties p;
         private final Map<String, byte[]> entries;
 
-        Reader(Path file, Properties p, Map<String, byte[]> entries) {
+        Reader(Path file, OrderedProperties p, Map<String, byte[]> entries) {
             this.file = file;
             this.p = p;
             this.entries = entries;
@@ -233,8 +248,11 @@ public final class ModelFile {
                 layers.add(layer(i));
             }
             Map<String, String> prov = new LinkedHashMap<>();
-            p.stringPropertyNames().stream().filter(k -> k.startsWith("provenance.")).sorted()
-                    .forEach(k -> prov.put(k.substring("provenance.".length()), p.getProperty(k)));
+            for (String k : p.order) { // the file's order, which is the order of the saved record
+                if (k.startsWith("provenance.")) {
+                    prov.put(k.substring("provenance.".length()), p.getProperty(k));
+                }
+            }
             try {
                 return new Model(Network.of(new Shape(1, in[0], in[1], in[2]), layers), Provenance.of(prov));
             } catch (IllegalArgumentException e) { // ShapeException included
