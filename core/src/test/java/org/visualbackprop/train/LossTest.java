@@ -48,6 +48,9 @@ class LossTest {
         assertThrows(ShapeException.class, () -> Loss.nll().evaluate(logp, Tensor.zeros(Shape.vector(2, 2)), null));
         ShapeException mse = assertThrows(ShapeException.class, () -> Loss.mse().evaluate(logp, Tensor.zeros(Shape.vector(2, 1)), null));
         assertTrue(mse.getMessage().contains("[2, 3, 1, 1]") && mse.getMessage().contains("[2, 1, 1, 1]"), mse.getMessage());
+        ShapeException metric = assertThrows(ShapeException.class, () -> Loss.mse().metricSum(logp, Tensor.zeros(Shape.vector(1, 3))));
+        assertTrue(metric.getMessage().contains("[2, 3, 1, 1]") && metric.getMessage().contains("[1, 3, 1, 1]"), metric.getMessage());
+        assertThrows(ShapeException.class, () -> Loss.nll().metricSum(logp, Tensor.zeros(Shape.vector(1, 1))));
         IllegalArgumentException name = assertThrows(IllegalArgumentException.class, () -> Loss.byName("hinge"));
         assertTrue(name.getMessage().contains("hinge"), name.getMessage());
     }
