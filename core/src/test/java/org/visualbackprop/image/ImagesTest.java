@@ -132,7 +132,7 @@ class ImagesTest {
             t.fillInPlace(100 / 255f);
             Tensor r = Images.toTensor(Images.fitTo(Images.toImage(t, 0), 30, 7, Images.Fit.RESIZE), channels);
             for (float v : r.data()) {
-                assertEquals(100 / 255f, v, 1.5 / 255, channels + " channel(s)");
+                assertEquals(100 / 255f, v, Tolerances.IMAGE_LEVEL, channels + " channel(s)");
             }
         }
     }

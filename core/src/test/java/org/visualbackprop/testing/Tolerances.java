@@ -17,6 +17,8 @@ public final class Tolerances {
      * largest gradient of the tensor checked (see {@code FiniteDifferences}).
      */
     public static final double FINITE_DIFFERENCE = 2e-3;
+    /** An 8-bit image value that went through one resampling: one level of 1/255, and a half for rounding. */
+    public static final double IMAGE_LEVEL = 1.5 / 255;
     /** IEEE float32 unit roundoff, {@code 2^-24}: the relative error of one rounding. */
     public static final double F32_UNIT_ROUNDOFF = 0x1p-24;
 

@@ -21,6 +21,7 @@ import org.visualbackprop.tensor.Shape;
 import org.visualbackprop.tensor.ShapeException;
 import org.visualbackprop.tensor.Tensor;
 import org.visualbackprop.tensor.Window;
+import org.visualbackprop.testing.Tolerances;
 
 /**
  * Training end to end on a tiny synthetic task: find the horizontal position of a bright vertical bar in a noisy
@@ -86,9 +87,9 @@ class TrainerTest {
                 "training loss fell from " + result.epochs().get(0).trainLoss() + " to only " + result.last().trainLoss());
         assertTrue(after.loss() < before.loss() / 10, "held-out MSE " + before.loss() + " -> " + after.loss());
         assertEquals("rmse", after.metricName());
-        assertEquals(Math.sqrt(after.loss()), after.metric(), 1e-9, "RMSE is the root of the MSE");
+        assertEquals(Math.sqrt(after.loss()), after.metric(), Tolerances.F64, "RMSE is the root of the MSE");
         assertTrue(after.metric() < HELD_OUT_RMSE, "held-out RMSE " + after.metric() + " (needs < " + HELD_OUT_RMSE + ")");
-        assertEquals(after.loss(), result.last().validationLoss(), 1e-12, "the last epoch's report validates on the same set");
+        assertEquals(after.loss(), result.last().validationLoss(), Tolerances.F64, "the last epoch's report validates on the same set");
     }
 
     @Test
