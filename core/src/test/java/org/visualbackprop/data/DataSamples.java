@@ -50,11 +50,27 @@ public final class DataSamples {
     }
 
     private static void writeSigns(Path dir) throws IOException {
-        try {
-            Class<?> c = Class.forName("org.visualbackprop.data.TrafficSigns");
-            c.getMethod("writeSampleGrid", Path.class).invoke(null, dir);
-        } catch (ReflectiveOperationException e) {
-            // traffic signs not built yet
+        int cell = TrafficSigns.SIZE + 3;
+        for (int variant = 0; variant < 3; variant++) {
+            BufferedImage grid = new BufferedImage(7 * cell, 7 * cell, BufferedImage.TYPE_INT_RGB);
+            BufferedImage masks = new BufferedImage(7 * cell, 7 * cell, BufferedImage.TYPE_INT_RGB);
+            Graphics2D g = grid.createGraphics();
+            Graphics2D gm = masks.createGraphics();
+            for (Graphics2D x : new Graphics2D[] {g, gm}) {
+                x.setColor(Color.WHITE);
+                x.fillRect(0, 0, 7 * cell, 7 * cell);
+            }
+            for (SignClass c : SignClass.values()) {
+                TrafficSigns.SignSample s = TrafficSigns.render(c, TrafficSigns.DEFAULT_SEED, variant);
+                int x = c.id() % 7 * cell;
+                int y = c.id() / 7 * cell;
+                g.drawImage(Images.toImage(s.image(), 0), x, y, null);
+                gm.drawImage(Images.toImage(s.mask(), 0), x, y, null);
+            }
+            g.dispose();
+            gm.dispose();
+            Images.writePng(grid, dir.resolve("signs-43-classes-" + variant + ".png"));
+            Images.writePng(masks, dir.resolve("signs-43-masks-" + variant + ".png"));
         }
     }
 
