@@ -107,6 +107,11 @@ public record RoadScene(Road road, List<LaneLine> lines, Surface surface, List<S
         return new RoadScene(r, lines, surface, shadows, cars, crossMarkings, camera, odometer, textureSeed);
     }
 
+    /** This scene with another road and its lane boundaries (needed together when the lane count changes). */
+    public RoadScene withRoadAndLines(Road r, List<LaneLine> l) {
+        return new RoadScene(r, l, surface, shadows, cars, crossMarkings, camera, odometer, textureSeed);
+    }
+
     public RoadScene withLines(List<LaneLine> l) {
         return new RoadScene(road, l, surface, shadows, cars, crossMarkings, camera, odometer, textureSeed);
     }
