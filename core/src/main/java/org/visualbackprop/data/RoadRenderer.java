@@ -176,7 +176,7 @@ final class RoadRenderer {
 
         // background: a tree line / buildings at bgDist, with a gap where the road passes
         double bgDist = 120 + 180 * Noise.unit(Noise.mix(seed, 1));
-        double bgHeight = 6 + 14 * Noise.unit(Noise.mix(seed, 2));
+        double bgHeight = 3 + 9 * Noise.unit(Noise.mix(seed, 2));
         double bgAlbedo = surf.offRoadAlbedo() * (0.6 + 0.6 * Noise.unit(Noise.mix(seed, 3)));
         float[] silhouette = new float[w];
         double roadAtBg = road.centreX(bgDist);

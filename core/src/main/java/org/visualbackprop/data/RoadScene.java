@@ -372,7 +372,8 @@ public record RoadScene(Road road, List<LaneLine> lines, Surface surface, List<S
 
     /**
      * The shadow of something beside the road (a wall, a tree line, a truck): everything on one side of the line
-     * {@code u = u0 + slope * (s - s0)} for {@code s} in {@code [s0, s1]}, on the left when {@code left}.
+     * {@code u = u0 + slope * (s - s0)} for {@code s} in {@code [s0, s1]}, on the left when {@code left}. The ends fade
+     * over 2 m (or {@code softness}, if larger).
      */
     public record Side(boolean left, double u0, double slope, double s0, double s1, double softness, double darkness)
             implements Shadow {
@@ -391,7 +392,7 @@ public record RoadScene(Road road, List<LaneLine> lines, Surface surface, List<S
             double w = Math.max(softness, footprint);
             double edge = u0 + slope * (s - s0);
             double across = left ? (edge - u) / w : (u - edge) / w;
-            double along = ramp((s - s0) / Math.max(w, 0.5)) * ramp((s1 - s) / Math.max(w, 0.5));
+            double along = ramp((s - s0) / Math.max(w, 2.0)) * ramp((s1 - s) / Math.max(w, 2.0));
             return ramp(across) * along;
         }
 

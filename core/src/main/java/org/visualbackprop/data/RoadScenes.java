@@ -214,7 +214,7 @@ public final class RoadScenes implements Dataset {
 
         // lane lines
         List<LaneLine> lines = new ArrayList<>();
-        double paint = rnd.nextDouble(0.55, 0.95);
+        double paint = rnd.nextDouble(0.65, 1.0);
         boolean twoWay = lanes == 2 && rnd.nextDouble() < 0.4;
         for (int i = 0; i <= lanes; i++) {
             double bright = clamp(paint * rnd.nextDouble(0.8, 1.1), 0.2, 1.0);
