@@ -221,7 +221,7 @@ final class RoadRenderer {
         double o3x = (seed >>> 48 & 0x3ff) * 1.29;
         double streakAmp = concrete ? 0.16 : 0.06;
         long grainSeed = Noise.mix(seed, Double.doubleToLongBits(odo));
-        double grainAmp = 0.10 + 0.5 * tex * 0.2;
+        double grainAmp = 0.10 + 0.10 * tex;
         double laneW = road.laneWidth();
         double b0 = road.boundaryU(0);
         double[] shadowLight = new double[w];
@@ -538,9 +538,8 @@ final class RoadRenderer {
         // visible side: the one facing the camera's axis
         double xs = xr < 0 ? xr : xl > 0 ? xl : Double.NaN;
         double zFar = zr + car.length();
-        double[] xs4 = {CX + FOCAL * xl / zr, CX + FOCAL * xr / zr, Double.NaN, Double.NaN};
-        double minX = xs4[0];
-        double maxX = xs4[1];
+        double minX = CX + FOCAL * xl / zr;
+        double maxX = CX + FOCAL * xr / zr;
         if (!Double.isNaN(xs)) {
             double xn = CX + FOCAL * xs / zr;
             double xf = CX + FOCAL * xs / zFar;

@@ -18,8 +18,9 @@ public enum SceneKind {
     /** Shadows across the road: two to four of them, within the first 30 m (Figures 10, 11). */
     SHADOWS,
     /**
-     * A lane line of the car's lane that ends 9 to 14 m ahead: its frame and the one {@code advance(8)} later show
-     * the marking disappear between consecutive frames (Figures 12, 13).
+     * A lane line of the car's lane that ends 9 to 14 m ahead: it shows in this frame and is gone from the NetSVF view
+     * (which starts 5 to 7 m ahead of the camera) in the scene {@code advance(10)} later; frames in between show it
+     * shrink towards the bottom edge (Figures 12, 13: a marking that disappears between consecutive frames).
      */
     MISSING_MARKING,
     /** A crosswalk 5 to 12 m ahead (Figure 16: horizontal markings that do not affect steering). */

@@ -37,7 +37,7 @@ public final class DataSamples {
         }
         RoadScene scene = RoadScenes.generate(RoadScenes.DEFAULT_SEED, 0, SceneKind.MISSING_MARKING);
         List<BufferedImage> drive = new ArrayList<>();
-        for (RoadFrame f : RoadScenes.drive(scene, RoadView.SVF, 4, 3.0)) {
+        for (RoadFrame f : RoadScenes.drive(scene, RoadView.SVF, 4, 3.4)) {
             drive.add(f.toImage());
         }
         Images.writePng(column(drive), dir.resolve("road-svf-consecutive.png"));
