@@ -19,7 +19,8 @@ import org.visualbackprop.tensor.Window;
  * The paper's networks (Tables 1 and 2), built with freshly initialized weights from a seed.
  *
  * <p>Every conv layer is 3x3, unpadded, with strides 1, 2, 1, 2, ...; each is preceded by a BatchNorm and followed
- * by a ReLU; every fully connected layer but the last is followed by a ReLU. Input sizes (height x width) are the
+ * by a ReLU; every fully connected layer but the last is followed by a ReLU. Weights are He-uniform, biases zero,
+ * and the output layer's weights start at zero (the untrained network predicts 0). Input sizes (height x width) are the
  * ones the tables' layer sizes follow from, not the text's (see PAPER-NOTES section 2 and the README):
  * <ul>
  * <li>NetSVF: 1 x 125 x 640 (the text's "640x135" does not give the table's 123 x 638 ... 1 x 17);</li>
@@ -82,13 +83,37 @@ public final class PaperNets {
         return convNet(SIGNNET_INPUT, SIGN_CHANNELS, SIGN_HIDDEN, SIGN_CLASSES, true, seed);
     }
 
+    /** Channels of {@link #small}'s conv layers (it uses as many pairs of them as the input size allows). */
+    public static final int[] SMALL_CHANNELS = {8, 8, 16, 16, 24, 24, 32, 32};
+
     /**
-     * A small net of the same kind for quick experiments: four BN-conv-ReLU blocks (channels 8, 8, 16, 16,
-     * strides 1, 2, 1, 2), one hidden layer of 32, then {@code outputs} values (log-probabilities when
-     * {@code classifier}).
+     * A small net of the paper's kind for quick experiments on any input size: BatchNorm-conv-ReLU blocks with 3x3
+     * kernels, strides 1, 2, 1, 2, ... and channels 8, 8, 16, 16, 24, 24, 32, 32, in as many (stride 1, stride 2) pairs
+     * as the input allows (at most four, at least one; a 125 x 640 road frame gets all four, ending at 32 x 5 x 37),
+     * then one hidden layer of 32 and {@code outputs} values (log-probabilities when {@code classifier}). Going down to
+     * a small map before the fully connected layers keeps their fan-in, and so the size of SGD steps, moderate.
+     *
+     * @throws org.visualbackprop.tensor.ShapeException when the input is too small for one pair (under 7 x 7)
      */
     public static Network small(Shape input, int outputs, boolean classifier, long seed) {
-        return convNet(input, new int[] {8, 8, 16, 16}, new int[] {32}, outputs, classifier, seed);
+        int h = input.h();
+        int w = input.w();
+        int pairs = 0;
+        while (pairs < SMALL_CHANNELS.length / 2) {
+            int h2 = ((h - 2) - 3) / 2 + 1;
+            int w2 = ((w - 2) - 3) / 2 + 1;
+            if (h - 2 < 3 || w - 2 < 3 || h2 < 1 || w2 < 1) {
+                break;
+            }
+            h = h2;
+            w = w2;
+            pairs++;
+        }
+        if (pairs == 0) {
+            throw new org.visualbackprop.tensor.ShapeException("the small net needs inputs of at least 7 x 7, got "
+                    + input.h() + " x " + input.w());
+        }
+        return convNet(input, java.util.Arrays.copyOf(SMALL_CHANNELS, 2 * pairs), new int[] {32}, outputs, classifier, seed);
     }
 
     /** Builds an architecture by name; {@code SMALL} gets the given input shape, the others their own. */
@@ -126,7 +151,11 @@ public final class PaperNets {
             layers.add(ReLU.of());
             f = h;
         }
-        layers.add(Dense.of(f, outputs, random));
+        // the output layer starts at zero: the untrained network predicts 0 (uniform class probabilities), so the first
+        // updates are not spent undoing a random offset of the output
+        Dense head = Dense.of(f, outputs, random);
+        head.weight().value().fillInPlace(0f);
+        layers.add(head);
         if (classifier) {
             layers.add(LogSoftmax.of());
         }

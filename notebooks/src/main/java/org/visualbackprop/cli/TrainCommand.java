@@ -24,7 +24,8 @@ import picocli.CommandLine.Option;
                 "Writes the model (after every epoch, so an interrupted run keeps its last epoch), MODEL.loss.png, and prints "
                         + "the training and validation loss per epoch."})
 final class TrainCommand implements Callable<Integer> {
-    @Option(names = "--net", defaultValue = "small", paramLabel = "NET", description = "netsvf, nethvf, signnet or small (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--net", defaultValue = "small", paramLabel = "NET",
+            description = "netsvf, nethvf, signnet, or small (four conv layers, for quick runs on any data) (default: ${DEFAULT-VALUE}).")
     String net;
 
     @Option(names = "--data", defaultValue = "bars", paramLabel = "DATA", description = "Data set: " + DataSources.NAMES + " (default: ${DEFAULT-VALUE}).")
@@ -70,9 +71,14 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        DataSources.Split split = DataSources.resolve(data, samples, validationSamples, seed);
         PaperNets.Architecture arch = PaperNets.Architecture.parse(net);
+        DataSources.Split split = DataSources.resolve(data, arch, samples, validationSamples, seed);
         Network network = PaperNets.build(arch, split.train().inputShape(), split.outputs(), split.classifier(), seed);
+        if (!network.inputShape().equals(split.train().inputShape())) {
+            throw new IllegalArgumentException(arch.id() + " takes inputs of " + network.inputShape().describeSample() + " but "
+                    + split.train().describe() + " gives " + split.train().inputShape().describeSample()
+                    + " (roads fit netsvf, nethvf and small; signs fit signnet and small; fashion-mnist fits signnet and small)");
+        }
         MaskRecorder masks = masksAt == null ? null
                 : new MaskRecorder(split.validation(), Math.min(maskSamples, split.validation().size()),
                 out.resolveSibling(stripExtension(out.getFileName().toString()) + ".masks"));
