@@ -601,6 +601,22 @@ public final class FlowGraph<T> {
         return n;
     }
 
+    /**
+     * True when every {@code b_v >= 0} (BatchNorm shifts included): the paper's flow picture, where flow is only lost
+     * in the nodes, so {@code 0 <= a_e / (a_e + b_e) <= 1}. Then no ratio is undefined and float32 computations of it
+     * are well conditioned (with {@code b_v < 0}, a tiny {@code z} can meet a large {@code a}).
+     */
+    public boolean biasesNonNegative() {
+        for (int l = 1; l <= depth(); l++) {
+            for (T b : bias.get(l)) {
+                if (field.signum(b) < 0) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
     /** The activations of the conv layers {@code A_1 .. A_L}, as {@code VisualBackProp.rawMask} reads them. */
     public List<T[]> convActivations() {
         List<T[]> out = new ArrayList<>();

@@ -405,6 +405,32 @@ public final class Verification {
 
     // ============================================================================================ the statements
 
+    /** What a statement needs of a net besides its architecture. */
+    public enum Precondition {
+        /** Nothing. */
+        NONE,
+        /**
+         * {@code z(v) != 0} wherever {@code a(v) > 0} ({@link FlowGraph#undefinedRatios()} is 0): the exact statements
+         * that divide by {@code z}.
+         */
+        DEFINED_RATIOS,
+        /**
+         * Every {@code b_v >= 0}, BatchNorm shifts included ({@link FlowGraph#biasesNonNegative()}): the float32
+         * comparisons of statements that divide by {@code z}, which are ill-conditioned where {@code b_v < 0} lets a
+         * tiny {@code z} meet a large {@code a} (the identities still hold there; the exact tier checks them).
+         */
+        NON_NEGATIVE_B;
+
+        /** Whether the net meets it. */
+        public boolean test(SmallNet net) {
+            return switch (this) {
+                case NONE -> true;
+                case DEFINED_RATIOS -> FlowGraph.of(net, Field.RATIONAL).undefinedRatios() == 0;
+                case NON_NEGATIVE_B -> FlowGraph.of(net.network(), net.input()).biasesNonNegative();
+            };
+        }
+    }
+
     /** Every statement {@code vbp verify} checks, with its tier, the nets it runs on and the check. */
     public enum Statement {
         LEMMA1("Lemma 1: degree = covering windows x f_l (a*b*f inside, stride 1)", Tier.EXACT,
@@ -440,15 +466,21 @@ public final class Verification {
         private final String claim;
         private final Tier tier;
         private final SmallNet.Options nets;
-        private final boolean needsDefinedRatios;
+        private final Precondition precondition;
         private final Function<SmallNet, Outcome> check;
 
-        Statement(String claim, Tier tier, SmallNet.Options nets, boolean needsDefinedRatios, Function<SmallNet, Outcome> check) {
+        Statement(String claim, Tier tier, SmallNet.Options nets, boolean dividesByZ, Function<SmallNet, Outcome> check) {
             this.claim = claim;
             this.tier = tier;
             this.nets = nets;
-            this.needsDefinedRatios = needsDefinedRatios;
+            this.precondition = !dividesByZ ? Precondition.NONE
+                    : tier == Tier.EXACT ? Precondition.DEFINED_RATIOS : Precondition.NON_NEGATIVE_B;
             this.check = check;
+        }
+
+        /** What the nets it is checked on must meet. */
+        public Precondition precondition() {
+            return precondition;
         }
 
         /** The claim as the table prints it. */
@@ -478,15 +510,10 @@ public final class Verification {
             return check.apply(net);
         }
 
-        /** Draws a net this statement applies to (for statements dividing by z: every live node has z != 0). */
+        /** Draws a net this statement applies to (one that meets its {@link #precondition()}; up to 100 draws). */
         public SmallNet draw(SplittableRandom r) {
             SmallNet net = SmallNet.random(r, nets);
-            for (int attempt = 0; needsDefinedRatios && attempt < 100; attempt++) {
-                int undefined = nets.integers() ? FlowGraph.of(net, Field.RATIONAL).undefinedRatios()
-                        : FlowGraph.of(net, Field.DOUBLE).undefinedRatios();
-                if (undefined == 0) {
-                    return net;
-                }
+            for (int attempt = 0; attempt < 100 && !precondition.test(net); attempt++) {
                 net = SmallNet.random(r, nets);
             }
             return net;
