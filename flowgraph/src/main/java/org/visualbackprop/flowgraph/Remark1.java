@@ -121,7 +121,7 @@ public final class Remark1 {
 
     /**
      * Spearman's correlation on {@code nets} random real-valued networks whose kernels are all {@code kernel x kernel}
-     * (up to 4 conv layers, 1-4 channels, strides 1-2, {@code b_v >= 0}, BatchNorm in about a third of the blocks;
+     * (up to 4 conv layers, 1-4 channels, strides 1-2, conv biases {@code <= 0}, BatchNorm in about a third of the blocks;
      * see {@link SmallNet.Options#floating}), net i drawn from {@code (seed, kernel, i)}.
      */
     public static Summary measureRandom(int kernel, int nets, long seed) {

@@ -433,7 +433,7 @@ public final class Verification {
 
     /** Every statement {@code vbp verify} checks, with its tier, the nets it runs on and the check. */
     public enum Statement {
-        LEMMA1("Lemma 1: degree = covering windows x f_l (a*b*f inside, stride 1)", Tier.EXACT,
+        LEMMA1("Lemma 1: degree = covering windows x f_l (a*b*f, stride 1)", Tier.EXACT,
                 SmallNet.Options.exact(SmallNet.Biases.ANY, 0.3), false, net -> lemma1(FlowGraph.of(net, Field.DOUBLE))),
         FORWARD("Flow graph's exact forward pass = core's float32 forward", Tier.EXACT,
                 SmallNet.Options.exact(SmallNet.Biases.ANY, 0.5), false, Verification::forwardAgrees),
