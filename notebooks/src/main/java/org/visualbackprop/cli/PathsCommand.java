@@ -36,8 +36,8 @@ final class PathsCommand implements Callable<Integer> {
     @Option(names = "--tiny", required = true, description = "The tiny network (required: the only network this command lists).")
     boolean tiny;
 
-    @Option(names = "--pixel", paramLabel = "Y,X", split = ",", description = "Input pixel row,column (default: the one with the most paths).")
-    int[] pixel;
+    @Option(names = "--pixel", paramLabel = "Y,X", description = "Input pixel row,column (default: the one with the most paths).")
+    String pixel;
 
     @Option(names = "--channel", paramLabel = "C", defaultValue = "0", description = "Input channel (default: ${DEFAULT-VALUE}).")
     int channel;
@@ -74,15 +74,29 @@ final class PathsCommand implements Callable<Integer> {
                 }
             }
         } else {
-            if (pixel.length != 2 || pixel[0] < 0 || pixel[0] >= in.height() || pixel[1] < 0 || pixel[1] >= in.width()
+            int[] yx = parsePixel(pixel);
+            if (yx == null || yx[0] < 0 || yx[0] >= in.height() || yx[1] < 0 || yx[1] >= in.width()
                     || channel < 0 || channel >= in.channels()) {
                 throw new ParameterException(spec.commandLine(), "--pixel must be Y,X inside the " + in.height() + " x " + in.width()
-                        + " input and --channel below " + in.channels() + ", got " + java.util.Arrays.toString(pixel) + " channel " + channel);
+                        + " input and --channel below " + in.channels() + ", got '" + pixel + "' channel " + channel);
             }
-            source = in.node(channel, pixel[0], pixel[1]);
+            source = in.node(channel, yx[0], yx[1]);
         }
         print(net, g, source, System.out);
         return 0;
+    }
+
+    /** {@code "Y,X"} as two ints, or null. */
+    private static int[] parsePixel(String s) {
+        String[] parts = s.split(",");
+        if (parts.length != 2) {
+            return null;
+        }
+        try {
+            return new int[] {Integer.parseInt(parts[0].trim()), Integer.parseInt(parts[1].trim())};
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     private void print(SmallNet net, FlowGraph<Rational> g, int source, PrintStream out) {
