@@ -58,7 +58,7 @@ class CorollaryProperties {
     }
 
     /** phi = core's LRP z-rule without bias in the denominator, from the last conv layer's ReLU output (exact nets). */
-    @Property(seed = Proofs.SEED, tries = 500)
+    @Property(seed = Proofs.SEED, tries = 1000)
     void phiIsLrpWithTheZRuleWithoutBiasFromTheLastConvLayer(@ForAll("exactNets") SmallNet net) {
         SmallNet foldable = Verification.foldableBatchNorm(net);
         FlowGraph<Rational> g = FlowGraph.of(foldable, Field.RATIONAL);
@@ -67,7 +67,7 @@ class CorollaryProperties {
     }
 
     /** The same on larger real-valued nets, against phi in double. */
-    @Property(seed = Proofs.SEED, tries = 300)
+    @Property(seed = Proofs.SEED, tries = 1000)
     void phiIsLrpWithTheZRuleWithoutBiasOnLargerNets(@ForAll("realNets") SmallNet net) {
         SmallNet foldable = Verification.foldableBatchNorm(net);
         FlowGraph<Double> g = FlowGraph.of(foldable.network(), foldable.input());
@@ -95,14 +95,14 @@ class CorollaryProperties {
     }
 
     /** Bias-free: {@code phi(X) = v(X) d(sum_(A_L) a) / d v(X)}, the gradient from core's backward pass (exact nets). */
-    @Property(seed = Proofs.SEED, tries = 500)
+    @Property(seed = Proofs.SEED, tries = 1000)
     void withoutBiasesPhiIsInputTimesTheGradientOfTheLastLayersSum(@ForAll("exactBiasFreeNets") SmallNet net) {
         FlowGraph<Rational> g = FlowGraph.of(net, Field.RATIONAL);
         Proofs.assertClose(Proofs.doubles(g.field(), g.phi()), gradientTimesInput(net), Tolerances.FLOAT32, "v(X) x gradient vs phi");
     }
 
     /** The same on larger real-valued nets. */
-    @Property(seed = Proofs.SEED, tries = 300)
+    @Property(seed = Proofs.SEED, tries = 1000)
     void withoutBiasesPhiIsInputTimesTheGradientOnLargerNets(@ForAll("realBiasFreeNets") SmallNet net) {
         FlowGraph<Double> g = FlowGraph.of(net.network(), net.input());
         Proofs.assertClose(Proofs.doubles(g.field(), g.phi()), gradientTimesInput(net), Tolerances.FLOAT32, "v(X) x gradient vs phi");

@@ -29,7 +29,7 @@ class Lemma1Properties {
     }
 
     /** Lemma 1 in general: out-degree = number of covering windows x f_l, counted literally. */
-    @Property(seed = Proofs.SEED, tries = 400)
+    @Property(seed = Proofs.SEED, tries = 1000)
     void everyVertexHasAsManyNeighboursAboveAsWindowsCoverItTimesTheChannels(@ForAll("nets") SmallNet net) {
         FlowGraph<Double> g = FlowGraph.of(net, Field.DOUBLE);
         for (int l = 1; l <= g.depth(); l++) {
@@ -55,7 +55,7 @@ class Lemma1Properties {
     }
 
     /** Lemma 1 as stated: with stride 1, a vertex whose every kernel placement is a window has a*b*f neighbours. */
-    @Property(seed = Proofs.SEED, tries = 400)
+    @Property(seed = Proofs.SEED, tries = 1000)
     void withStrideOneAnInteriorVertexHasABFNeighbours(@ForAll("strideOneNets") SmallNet net) {
         FlowGraph<Double> g = FlowGraph.of(net, Field.DOUBLE);
         for (int l = 1; l <= g.depth(); l++) {
@@ -77,7 +77,7 @@ class Lemma1Properties {
     }
 
     /** The other side: a vertex of A_l has its window's in-bounds positions times f_(l-1) neighbours below. */
-    @Property(seed = Proofs.SEED, tries = 400)
+    @Property(seed = Proofs.SEED, tries = 1000)
     void everyVertexHasItsWindowsInBoundsPositionsTimesTheChannelsBelowAsNeighbours(@ForAll("nets") SmallNet net) {
         FlowGraph<Double> g = FlowGraph.of(net, Field.DOUBLE);
         for (int l = 1; l <= g.depth(); l++) {

@@ -64,7 +64,7 @@ class Lemma2Properties {
     }
 
     /** Lemma 2 with Ñ built as a real core network (LocallyConnected2d + ReLU, float32): same ReLU outputs. */
-    @Property(seed = Proofs.SEED, tries = 300)
+    @Property(seed = Proofs.SEED, tries = 1000)
     void reweightedNetworkBuiltInCoreReproducesTheActivations(@ForAll("realNets") SmallNet net) {
         Network n = net.network();
         Tensor x = net.input();

@@ -39,7 +39,7 @@ class Lemma3Properties {
     }
 
     /** With Ñ as a real core network: the flow graph read back from it gives, by Definition 1, eq. 3 of N. */
-    @Property(seed = Proofs.SEED, tries = 300)
+    @Property(seed = Proofs.SEED, tries = 1000)
     void definitionOneOnTheReweightedCoreNetworkIsEquationThree(@ForAll("realNets") SmallNet net) {
         Tensor x = net.input();
         FlowGraph<Double> g = FlowGraph.of(net.network(), x);

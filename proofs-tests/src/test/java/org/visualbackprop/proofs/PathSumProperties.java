@@ -34,7 +34,7 @@ class PathSumProperties {
     }
 
     /** Enumeration of every path and dynamic programming agree exactly; the EJML sparse chain agrees in double. */
-    @Property(seed = Proofs.SEED, tries = 300)
+    @Property(seed = Proofs.SEED, tries = 1000)
     void enumerationDynamicProgrammingAndSparseChainAgree(@ForAll("tinyNets") SmallNet net) {
         FlowGraph<Rational> g = FlowGraph.of(net, Field.RATIONAL);
         long[] counts = g.pathCounts();
@@ -52,7 +52,7 @@ class PathSumProperties {
     }
 
     /** Every enumerated path follows edges of the graph, ends in A_L, and no path is listed twice. */
-    @Property(seed = Proofs.SEED, tries = 200)
+    @Property(seed = Proofs.SEED, tries = 500)
     void enumeratedPathsFollowEdgesAndAreDistinct(@ForAll("tinyNets") SmallNet net) {
         FlowGraph<Double> g = FlowGraph.of(net, Field.DOUBLE);
         for (int x = 0; x < g.part(0).size(); x++) {
@@ -74,7 +74,7 @@ class PathSumProperties {
     }
 
     /** The flow graph's exact forward pass, phi (eq. 3) and phi_VBP (eq. 4) equal the literal oracle's. */
-    @Property(seed = Proofs.SEED, tries = 400)
+    @Property(seed = Proofs.SEED, tries = 1000)
     void flowGraphAgreesWithTheLiteralReadingOfSection4(@ForAll("nets") SmallNet net) {
         FlowGraph<Rational> g = FlowGraph.of(net, Field.RATIONAL);
         LiteralOracle oracle = new LiteralOracle(net);

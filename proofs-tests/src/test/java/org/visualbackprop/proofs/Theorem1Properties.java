@@ -58,7 +58,7 @@ class Theorem1Properties {
     }
 
     /** The exact forward pass and core's float32 one agree, so both sides see the same units on and off. */
-    @Property(seed = Proofs.SEED, tries = 500)
+    @Property(seed = Proofs.SEED, tries = 1000)
     void exactForwardPassAgreesWithCoreFloatForwardPass(@ForAll("exactNets") SmallNet net) {
         FlowGraph<Rational> g = FlowGraph.of(net, Field.RATIONAL);
         Network n = net.network();
@@ -74,7 +74,7 @@ class Theorem1Properties {
     }
 
     /** Theorem 1 in float32 on larger nets: core's VBP input-weighted mask is phi_VBP computed by paths in double. */
-    @Property(seed = Proofs.SEED, tries = 300)
+    @Property(seed = Proofs.SEED, tries = 1000)
     void coreFloatVbpTimesInputEqualsPhiVbpWithinTolerance(@ForAll("realNets") SmallNet net) {
         Network n = net.network();
         Tensor x = net.input();
