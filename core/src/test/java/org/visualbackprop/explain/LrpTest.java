@@ -77,6 +77,9 @@ class LrpTest {
     @Test
     void relevanceOfAPaperNetAtEpsilon100StaysFarFromZeroAfterScaling() {
         Network net = PaperNets.netHvf(3);
+        // the builder starts the output layer at zero; give it weights, as training would
+        Dense head = (Dense) net.layer(net.size() - 1);
+        head.weight().value().copyFromInPlace(Tensor.uniform(head.weight().value().shape(), -0.1f, 0.1f, new SplittableRandom(5)));
         Tensor x = Tensor.uniform(PaperNets.NETHVF_INPUT, 0, 1, new SplittableRandom(4));
         Attribution a = Lrp.paper().attribute(net.trace(x, Mode.EVAL), Target.predicted());
         Attribution.Conservation c = a.conservation().get(0);
