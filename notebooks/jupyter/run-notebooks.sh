@@ -53,6 +53,7 @@ cell_timeout=${VBP_NB_CELL_TIMEOUT:-900}
 startup_timeout=${VBP_NB_STARTUP_TIMEOUT:-60}
 
 die() { echo "run-notebooks: $*" >&2; exit 2; }
+[[ -n "${EPOCHREALTIME:-}" ]] || die "needs bash 5 or newer (for EPOCHREALTIME), this is bash $BASH_VERSION"
 
 # --- the JDK --------------------------------------------------------------------------------------------------------
 if [[ -n "${JAVA_HOME:-}" && -x "$JAVA_HOME/bin/java" ]]; then
