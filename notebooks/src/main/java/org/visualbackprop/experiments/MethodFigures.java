@@ -2,12 +2,17 @@ package org.visualbackprop.experiments;
 
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
-import org.visualbackprop.data.BarPositions;
+import org.visualbackprop.data.Label;
+import org.visualbackprop.data.RoadFrame;
+import org.visualbackprop.data.RoadScenes;
+import org.visualbackprop.data.RoadView;
+import org.visualbackprop.data.SceneKind;
 import org.visualbackprop.explain.Explanation;
 import org.visualbackprop.explain.VbpPlan;
 import org.visualbackprop.explain.VisualBackProp;
@@ -19,114 +24,78 @@ import org.visualbackprop.nn.Network;
 import org.visualbackprop.nn.Trace;
 import org.visualbackprop.tensor.Shape;
 import org.visualbackprop.tensor.Tensor;
-import org.visualbackprop.train.Datasets;
-import org.visualbackprop.train.Loss;
-import org.visualbackprop.train.Sgd;
-import org.visualbackprop.train.Trainer;
-import org.visualbackprop.train.TrainingListener;
 
 /**
- * Notebook 1, "The method": the paper's Figures 1-3 (Section 3) on one frame. A small network of the paper's kind
- * ({@link PaperNets#small}: BatchNorm, 3x3 convolutions with strides 1, 2, 1, 2, ReLU) is trained with a fixed seed to
- * read a steering-like value from the frame, then VisualBackProp explains held-out frames:
+ * Notebook 1, "The method": the paper's Figures 1-3 (Section 3) on one synthetic road frame ({@link RoadScenes}), through
+ * the paper's own network for that view (NetSVF or NetHVF, Table 1) with weights initialized from a seed:
  * <ul>
- * <li>Figure 1, the block diagram: {@link #planHtml()} lists the steps VisualBackProp takes through this network;</li>
- * <li>Figure 2, averaged feature maps and intermediate masks: {@link #figure2(Explanation)};</li>
- * <li>Figure 3, the mask over the input: {@link #figure3(Explanation)}.</li>
+ * <li>Figure 1, the block diagram: {@link #planHtml(Network)} lists the steps VisualBackProp takes through the network;</li>
+ * <li>Figure 2, averaged feature maps and intermediate masks: {@link #figure2()};</li>
+ * <li>Figure 3, the mask over the input: {@link #figure3()}, beside the frame's ground-truth label map;</li>
  * </ul>
- * Until the synthetic road scenes exist (the data issue), the frames are {@link BarPositions}: the target is the
- * horizontal position of a bright vertical bar, and a horizontal bar at a random height is a distractor that does not
- * matter, as horizontal road markings do not matter for steering. {@link #barFocus(int, Explanation)} measures how much
- * of the mask lies on the vertical bar compared with its share of the image.
+ * and {@link #focus(Label)}: how much of the mask lies on pixels of each kind, against their share of the frame.
+ *
+ * <p>The network is not trained here (that is the training notebook's Figure 7): these figures show the mechanics of the
+ * method on the real architecture and input size. {@link BarTraining} shows, on a toy task small enough to train in
+ * seconds, what training changes.
  */
 public final class MethodFigures {
-    /** Columns on either side of the vertical bar that still count as "on the bar" in {@link #barFocus}. */
-    public static final int BAR_MARGIN = 2;
-
     /**
-     * Sizes and training settings.
+     * Which frame and which network.
      *
-     * @param height       frame height
-     * @param width        frame width
-     * @param trainSamples training frames
-     * @param testSamples  held-out frames (explained and validated on)
-     * @param epochs       training epochs; 0 leaves the freshly initialized network
-     * @param batch        mini-batch size
-     * @param learningRate SGD learning rate (momentum 0.9, weight decay 1e-4)
-     * @param seed         seed of the weights, the data and the shuffling
+     * @param view       the camera view; NetSVF explains {@link RoadView#SVF}, NetHVF {@link RoadView#HVF}
+     * @param sceneSeed  seed of the generated scene ({@link RoadScenes#generate})
+     * @param sceneIndex index of the scene
+     * @param kind       what the scene must contain
+     * @param netSeed    seed of the network's initial weights
      */
-    public record Config(int height, int width, int trainSamples, int testSamples, int epochs, int batch, double learningRate,
-                         long seed) {
-        /** The default seed of the notebook. */
-        public static final long SEED = 1;
-
+    public record Config(RoadView view, long sceneSeed, long sceneIndex, SceneKind kind, long netSeed) {
         public Config {
-            if (trainSamples < 1 || testSamples < 1 || epochs < 0 || batch < 1 || !(learningRate > 0)) {
-                throw new IllegalArgumentException("invalid config: " + trainSamples + " training and " + testSamples
-                        + " test samples, " + epochs + " epochs, batch " + batch + ", learning rate " + learningRate);
-            }
+            Objects.requireNonNull(view, "view");
+            Objects.requireNonNull(kind, "kind");
         }
 
-        /**
-         * The notebook's size: 48 x 192 frames, 2000 of them, 6 epochs at learning rate 0.002 (about half a minute on
-         * two cores; held-out RMSE about 0.11). At 0.005 this size does not learn, and 64 x 256 at 0.01 diverges.
-         */
-        public static Config full() {
-            return new Config(48, 192, 2000, 200, 6, 32, 0.002, SEED);
+        /** The notebook's frame: scene 1 of the default seed (a curve with a solid lane line), NetSVF from seed 1. */
+        public static Config standard() {
+            return new Config(RoadView.SVF, RoadScenes.DEFAULT_SEED, 1, SceneKind.ANY, 1);
         }
 
-        /** The reduced size CI runs: 32 x 96 frames, 400 of them, 3 epochs (a few seconds). */
-        public static Config quick() {
-            return new Config(32, 96, 400, 50, 3, 32, 0.01, SEED);
+        /** This config for another view (and so the other network). */
+        public Config withView(RoadView v) {
+            return new Config(v, sceneSeed, sceneIndex, kind, netSeed);
         }
 
-        /** {@link #quick()} when the environment variable {@code VBP_QUICK} is set to anything but "" or "0", else {@link #full()}. */
-        public static Config fromEnvironment() {
-            return fromEnvironment(System.getenv());
-        }
-
-        /** As {@link #fromEnvironment()}, reading {@code env}. */
-        public static Config fromEnvironment(Map<String, String> env) {
-            return isQuick(env) ? quick() : full();
-        }
-
-        /** True when {@code env} asks for the reduced size ({@code VBP_QUICK} set and neither "" nor "0"). */
-        public static boolean isQuick(Map<String, String> env) {
-            String q = env.get("VBP_QUICK");
-            return q != null && !q.isBlank() && !q.trim().equals("0");
-        }
-
-        /** This config with another number of epochs (0: untrained). */
-        public Config withEpochs(int e) {
-            return new Config(height, width, trainSamples, testSamples, e, batch, learningRate, seed);
+        /** This config for another scene. */
+        public Config withScene(SceneKind k, long index) {
+            return new Config(view, sceneSeed, index, k, netSeed);
         }
     }
 
     private final Config config;
     private final Network network;
-    private final BarPositions test;
-    private final List<TrainingListener.EpochReport> history;
+    private final RoadFrame frame;
+    private final Explanation explanation;
 
-    private MethodFigures(Config config, Network network, BarPositions test, List<TrainingListener.EpochReport> history) {
+    private MethodFigures(Config config, Network network, RoadFrame frame, Explanation explanation) {
         this.config = config;
         this.network = network;
-        this.test = test;
-        this.history = List.copyOf(history);
+        this.frame = frame;
+        this.explanation = explanation;
     }
 
-    /** Builds the network from {@code config.seed()} and trains it for {@code config.epochs()} epochs (mean squared error, SGD). */
-    public static MethodFigures train(Config config) {
+    /** Renders the frame, builds the network from its seed and explains the frame (one traced forward pass, then VBP). */
+    public static MethodFigures of(Config config) {
         Objects.requireNonNull(config, "config");
-        BarPositions train = BarPositions.of(config.height(), config.width(), config.trainSamples(), config.seed());
-        BarPositions test = BarPositions.of(config.height(), config.width(), config.testSamples(), config.seed() ^ 0x5DEECE66DL);
-        Network net = PaperNets.small(train.inputShape(), 1, false, config.seed());
-        List<TrainingListener.EpochReport> reports = new ArrayList<>();
-        if (config.epochs() > 0) {
-            Trainer trainer = new Trainer(net, Loss.mse(), Sgd.of(config.learningRate(), 0.9, 1e-4),
-                    Trainer.Config.of(config.epochs(), config.batch(), config.seed()));
-            reports.addAll(trainer.fit(train, test, null).epochs());
-        }
-        return new MethodFigures(config, net, test, reports);
+        RoadFrame frame = RoadScenes.render(RoadScenes.generate(config.sceneSeed(), config.sceneIndex(), config.kind()), config.view());
+        Network net = config.view() == RoadView.SVF ? PaperNets.netSvf(config.netSeed()) : PaperNets.netHvf(config.netSeed());
+        return new MethodFigures(config, net, frame, explain(net, frame.image()));
+    }
+
+    /** VisualBackProp of a batch through {@code net}: a traced forward pass in evaluation mode, then the backward sweep. */
+    public static Explanation explain(Network net, Tensor x) {
+        VbpPlan plan = VbpPlan.of(net);
+        Trace trace = VisualBackProp.trace(net, plan, x, Mode.EVAL, null);
+        return VisualBackProp.explain(trace, plan);
     }
 
     public Config config() {
@@ -137,50 +106,27 @@ public final class MethodFigures {
         return network;
     }
 
-    /** One report per training epoch (empty when untrained). */
-    public List<TrainingListener.EpochReport> history() {
-        return history;
+    public RoadFrame frame() {
+        return frame;
     }
 
-    /** The training history as lines {@code "epoch 1: train mse 0.123, held-out rmse 0.234 (1.2 s)"}. */
-    public String historyText() {
-        StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "%s, %,d parameters, trained on %d frames of %d x %d%n", "small net",
-                network.parameterCount(), config.trainSamples(), config.height(), config.width()));
-        for (TrainingListener.EpochReport r : history) {
-            sb.append(String.format(Locale.ROOT, "epoch %d: train mse %.4f, held-out %s %.4f (%.1f s)%n", r.epoch(),
-                    r.trainLoss(), r.metricName(), r.validationMetric(), r.seconds()));
-        }
-        return sb.toString();
+    public Explanation explanation() {
+        return explanation;
     }
 
-    /** Held-out frame {@code index} as a batch of one. */
-    public Tensor frame(int index) {
-        return Datasets.batch(test, index, index + 1).inputs();
-    }
-
-    /** The target of held-out frame {@code index}: the bar's position mapped to [-1, 1]. */
-    public double target(int index) {
-        return Datasets.batch(test, index, index + 1).targets().data()[0];
-    }
-
-    /** The network's output for held-out frame {@code index}. */
-    public double predict(int index) {
-        return network.predict(frame(index)).data()[0];
-    }
-
-    /** VisualBackProp of held-out frame {@code index}: one traced forward pass in evaluation mode, then the backward sweep. */
-    public Explanation explain(int index) {
-        VbpPlan plan = VbpPlan.of(network);
-        Trace trace = VisualBackProp.trace(network, plan, frame(index), Mode.EVAL, null);
-        return VisualBackProp.explain(trace, plan);
+    /** One line about the frame and the network, e.g. {@code "NetSVF (seed 1, untrained, ...) on scene 1 ..."}. */
+    public String describe() {
+        return String.format(Locale.ROOT, "%s (weights from seed %d, not trained; %,d parameters) on a %d x %d road frame "
+                        + "(scene %d of seed %d, %s; steering label %.1f degrees)",
+                config.view() == RoadView.SVF ? "NetSVF" : "NetHVF", config.netSeed(), network.parameterCount(),
+                frame.height(), frame.width(), config.sceneIndex(), config.sceneSeed(), config.kind(), frame.steeringDegrees());
     }
 
     /**
      * Figure 1 as a table: the stages VisualBackProp goes through, from the deepest conv layer back to the input, with
      * each stage's window and the sizes of the maps (an HTML fragment for {@code display("text/html", ...)}).
      */
-    public String planHtml() {
+    public static String planHtml(Network network) {
         VbpPlan plan = VbpPlan.of(network);
         List<VbpPlan.Stage> stages = plan.stages();
         StringBuilder sb = new StringBuilder();
@@ -193,8 +139,7 @@ public final class MethodFigures {
             String below = s > 0 ? stages.get(s - 1).name() : "the input";
             String what;
             if (st.isConv()) {
-                what = (s == stages.size() - 1 ? "average its " + out.c() + " feature maps: the first mask m<sub>" + st.name()
-                        + "</sub>; " : "")
+                what = (s == stages.size() - 1 ? "average its " + out.c() + " feature maps: the first mask; " : "")
                         + "scale up " + out.h() + " x " + out.w() + " &rarr; " + in.h() + " x " + in.w()
                         + " (transposed convolution, all-ones " + st.window().describeKernel() + " kernel, stride "
                         + st.window().describeStride() + ")"
@@ -212,96 +157,88 @@ public final class MethodFigures {
         return sb.toString();
     }
 
-    /**
-     * Figure 2 for an explanation of one frame: the input and the final mask, then per conv layer its averaged feature
-     * map and its intermediate mask ({@link Pictures#vbpSteps}), scaled up {@code zoom} times (nearest neighbour, labels
-     * included).
-     */
-    public static BufferedImage figure2(Explanation e, int zoom) {
-        return scale(Pictures.vbpSteps(e, 0), zoom);
-    }
-
-    /** {@link #figure2(Explanation, int)} zoomed to about 800 pixels wide. */
-    public BufferedImage figure2(Explanation e) {
-        return figure2(e, zoomFor(2));
+    /** {@link #planHtml(Network)} of this network. */
+    public String planHtml() {
+        return planHtml(network);
     }
 
     /**
-     * Figure 3 for an explanation of one frame: the input beside the authors' red overlay of the mask
-     * ({@link Pictures#overlay}: red where the mask is high), scaled up {@code zoom} times.
+     * Figure 2: the input and the final mask, then per conv layer its averaged feature map and its intermediate mask
+     * ({@link Pictures#vbpSteps}).
      */
-    public static BufferedImage figure3(Explanation e, int zoom) {
-        Tensor x = e.input();
-        double[] mask = Pictures.map(e.mask(), 0);
+    public BufferedImage figure2() {
+        return Pictures.vbpSteps(explanation, 0);
+    }
+
+    /** Figure 3: the frame, the authors' red overlay of the mask ({@link Pictures#overlay}), and the ground-truth labels. */
+    public BufferedImage figure3() {
+        Tensor x = explanation.input();
+        return Pictures.grid(List.<BufferedImage[]>of(
+                        new BufferedImage[] {Images.toImage(x.sample(0), 0), Pictures.overlay(x, 0, Pictures.map(explanation.mask(), 0))},
+                        new BufferedImage[] {frame.labelImage(0.4)}),
+                List.of("input | VisualBackProp mask over it (red)", "ground truth: lane markings yellow, road gray, "
+                        + "shadow dark blue, off-road green, curb tan, cars red, horizontal markings cyan, sky light blue"), x.shape().w());
+    }
+
+    /** Figure 3 alone, scaled up {@code zoom} times: the input and the red overlay (for small frames). */
+    public static BufferedImage overlayRow(Explanation e, int zoom, String label) {
         if (zoom < 1) {
             throw new IllegalArgumentException("zoom must be >= 1, got " + zoom);
         }
-        // the grid scales each picture to the cell width (nearest neighbour); its label keeps its font size
+        Tensor x = e.input();
+        // the grid scales each picture to the cell width (nearest neighbour); the label keeps its font size
         return Pictures.grid(List.<BufferedImage[]>of(new BufferedImage[] {
-                Images.toImage(x.sample(0), 0), Pictures.overlay(x, 0, mask)}), List.of("input | VisualBackProp mask over it"),
-                x.shape().w() * zoom);
-    }
-
-    /** {@link #figure3(Explanation, int)} zoomed to about 800 pixels wide. */
-    public BufferedImage figure3(Explanation e) {
-        return figure3(e, zoomFor(2));
+                Images.toImage(x.sample(0), 0), Pictures.overlay(x, 0, Pictures.map(e.mask(), 0))}), List.of(label), x.shape().w() * zoom);
     }
 
     /**
-     * How strongly the mask of held-out frame {@code index} points at the vertical bar: the share of the mask's mass
-     * on the bar's columns (widened by {@link #BAR_MARGIN} on each side) divided by those columns' share of the image.
-     * 1 means no preference; a network that reads the bar's position should score well above 1.
+     * How strongly the mask points at pixels labelled {@code label}: the share of the mask's mass on them divided by
+     * their share of the frame's pixels. 1 means no preference; NaN when the frame has no such pixel or the mask is flat.
      */
-    public double barFocus(int index, Explanation e) {
-        Shape s = e.mask().shape();
-        int from = Math.max(0, test.barColumn(index) - BAR_MARGIN);
-        int to = Math.min(s.w(), test.barColumn(index) + 2 + BAR_MARGIN);
-        double[] m = Pictures.map(e.mask(), 0);
+    public double focus(Label label) {
+        return focus(Pictures.map(explanation.mask(), 0), frame.mask(label).data());
+    }
+
+    /** {@code (mass of mask on region / mass of mask) / (area of region / area)}; NaN for an empty region or a zero mask. */
+    static double focus(double[] mask, float[] region) {
+        if (mask.length != region.length) {
+            throw new IllegalArgumentException("mask has " + mask.length + " pixels, region " + region.length);
+        }
         double total = 0;
         double on = 0;
-        for (int y = 0; y < s.h(); y++) {
-            for (int x = 0; x < s.w(); x++) {
-                double v = m[y * s.w() + x];
-                total += v;
-                if (x >= from && x < to) {
-                    on += v;
-                }
-            }
+        double area = 0;
+        for (int q = 0; q < mask.length; q++) {
+            total += mask[q];
+            on += mask[q] * region[q];
+            area += region[q];
         }
-        if (!(total > 0)) {
+        if (!(total > 0) || !(area > 0)) {
             return Double.NaN;
         }
-        return (on / total) / ((double) (to - from) / s.w());
+        return (on / total) / (area / mask.length);
     }
 
-    /** The mean of {@link #barFocus} over the first {@code count} held-out frames (NaN if any of their masks is flat). */
-    public double meanBarFocus(int count) {
-        int n = Math.min(count, test.size());
-        double sum = 0;
-        for (int i = 0; i < n; i++) {
-            sum += barFocus(i, explain(i));
-        }
-        return sum / n;
-    }
-
-    private int zoomFor(int columns) {
-        return Math.max(1, 800 / (columns * config.width()));
-    }
-
-    /** {@code img} scaled up {@code zoom} times with nearest-neighbour sampling (sharp pixels). */
-    static BufferedImage scale(BufferedImage img, int zoom) {
-        if (zoom < 1) {
-            throw new IllegalArgumentException("zoom must be >= 1, got " + zoom);
-        }
-        if (zoom == 1) {
-            return img;
-        }
-        BufferedImage out = new BufferedImage(img.getWidth() * zoom, img.getHeight() * zoom, BufferedImage.TYPE_INT_RGB);
-        for (int y = 0; y < out.getHeight(); y++) {
-            for (int x = 0; x < out.getWidth(); x++) {
-                out.setRGB(x, y, img.getRGB(x / zoom, y / zoom));
+    /** {@link #focus(Label)} of every label present in the frame, in {@link Label} order. */
+    public Map<Label, Double> focusByLabel() {
+        Map<Label, Double> m = new EnumMap<>(Label.class);
+        for (Label l : Label.values()) {
+            if (frame.count(l) > 0) {
+                m.put(l, focus(l));
             }
         }
-        return out;
+        return m;
+    }
+
+    /** {@link #focusByLabel()} as an HTML table: label, share of the pixels, share of the mask, ratio. */
+    public String focusHtml() {
+        List<String> rows = new ArrayList<>();
+        int pixels = frame.height() * frame.width();
+        for (Map.Entry<Label, Double> e : focusByLabel().entrySet()) {
+            double area = (double) frame.count(e.getKey()) / pixels;
+            rows.add(String.format(Locale.ROOT, "<tr><td>%s</td><td>%.1f%%</td><td>%.1f%%</td><td>%.2f</td></tr>",
+                    e.getKey().name().toLowerCase(Locale.ROOT).replace('_', ' '), 100 * area, 100 * area * e.getValue(), e.getValue()));
+        }
+        return "<table><tr><th>pixels</th><th>share of the frame</th><th>share of the mask</th><th>ratio</th></tr>"
+                + String.join("", rows) + "</table>";
     }
 }

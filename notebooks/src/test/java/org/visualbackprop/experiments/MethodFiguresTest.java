@@ -1,7 +1,6 @@
 package org.visualbackprop.experiments;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,119 +9,97 @@ import java.util.Map;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.visualbackprop.data.Label;
+import org.visualbackprop.data.RoadView;
 import org.visualbackprop.explain.Explanation;
 import org.visualbackprop.explain.VbpPlan;
+import org.visualbackprop.nets.PaperNets;
 import org.visualbackprop.tensor.Shape;
+import org.visualbackprop.testing.Tolerances;
 
 class MethodFiguresTest {
-    /** Smaller than {@link MethodFigures.Config#quick()}: the test checks the plumbing and that training helps. */
-    private static final MethodFigures.Config TINY = new MethodFigures.Config(24, 64, 300, 20, 3, 32, 0.01, 7);
-
-    private static MethodFigures trained;
-    private static MethodFigures untrained;
+    private static MethodFigures standard;
 
     @BeforeAll
     static void build() {
-        trained = MethodFigures.train(TINY);
-        untrained = MethodFigures.train(TINY.withEpochs(0));
+        standard = MethodFigures.of(MethodFigures.Config.standard());
     }
 
     @Test
-    void quickSizeIsChosenByTheEnvironmentVariable() {
-        assertEquals(MethodFigures.Config.quick(), MethodFigures.Config.fromEnvironment(Map.of("VBP_QUICK", "1")));
-        assertEquals(MethodFigures.Config.quick(), MethodFigures.Config.fromEnvironment(Map.of("VBP_QUICK", "true")));
-        assertEquals(MethodFigures.Config.full(), MethodFigures.Config.fromEnvironment(Map.of("VBP_QUICK", "0")));
-        assertEquals(MethodFigures.Config.full(), MethodFigures.Config.fromEnvironment(Map.of("VBP_QUICK", " ")));
-        assertEquals(MethodFigures.Config.full(), MethodFigures.Config.fromEnvironment(Map.of()));
+    void theStandardFigureExplainsARoadFrameThroughNetSvf() {
+        Explanation e = standard.explanation();
+        assertEquals(PaperNets.NETSVF_INPUT, standard.network().inputShape());
+        assertEquals(new Shape(1, 1, 125, 640), e.mask().shape());
+        assertEquals(PaperNets.DRIVING_CHANNELS.length, e.averagedMaps().size());
+        for (float v : e.mask().data()) {
+            assertTrue(v >= 0 && v <= 1, "mask value " + v);
+        }
+        assertTrue(!e.isFlat(0), "the standard frame's mask is not flat");
+        assertTrue(standard.describe().startsWith("NetSVF (weights from seed 1, not trained"), standard.describe());
     }
 
     @Test
-    void invalidConfigsAreRejectedWithTheirValues() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new MethodFigures.Config(24, 64, 0, 20, 1, 32, 0.01, 1));
-        assertTrue(e.getMessage().contains("0 training"), e.getMessage());
+    void theHigherFieldOfViewUsesNetHvf() {
+        MethodFigures hvf = MethodFigures.of(MethodFigures.Config.standard().withView(RoadView.HVF));
+        assertEquals(PaperNets.NETHVF_INPUT, hvf.network().inputShape());
+        assertEquals(new Shape(1, 1, 125, 349), hvf.explanation().mask().shape());
     }
 
     @Test
-    void trainingRecordsOneReportPerEpochAndUntrainedNone() {
-        assertEquals(TINY.epochs(), trained.history().size());
-        assertTrue(untrained.history().isEmpty());
-        assertTrue(trained.historyText().contains("epoch 3: train mse"), trained.historyText());
-    }
-
-    @Test
-    void theSameSeedGivesTheSameNetworkAndMask() {
-        MethodFigures again = MethodFigures.train(TINY.withEpochs(0));
-        assertEquals(untrained.predict(0), again.predict(0));
-        float[] a = untrained.explain(1).mask().data();
-        float[] b = again.explain(1).mask().data();
-        assertEquals(a.length, b.length);
+    void theSameConfigGivesTheSameMask() {
+        float[] a = standard.explanation().mask().data();
+        float[] b = MethodFigures.of(MethodFigures.Config.standard()).explanation().mask().data();
         for (int q = 0; q < a.length; q++) {
             assertEquals(a[q], b[q], "mask pixel " + q);
         }
     }
 
     @Test
-    void theMaskHasTheFrameSizeAndLiesInTheUnitInterval() {
-        Explanation e = trained.explain(0);
-        assertEquals(new Shape(1, 1, TINY.height(), TINY.width()), e.mask().shape());
-        for (float v : e.mask().data()) {
-            assertTrue(v >= 0 && v <= 1, "mask value " + v);
-        }
-        assertEquals(VbpPlan.of(trained.network()).convCount(), e.averagedMaps().size());
-    }
-
-    @Test
-    void theTrainedNetworkLooksAtTheBarMoreThanTheUntrainedOne() {
-        double before = untrained.meanBarFocus(10);
-        double after = trained.meanBarFocus(10);
-        assertTrue(after > 1.5, "mean bar focus after training " + after + " (before " + before + ")");
-        assertTrue(after > before, "mean bar focus after training " + after + ", before " + before);
-    }
-
-    @Test
-    void barFocusLiesBetweenZeroAndTheInverseOfTheBandsAreaShare() {
-        // the band is at least 2 columns wide (the bar at an edge), so the ratio is at most width / 2
-        double f = trained.barFocus(0, trained.explain(0));
-        assertTrue(Double.isFinite(f) && f >= 0 && f <= (double) TINY.width() / 2, "bar focus " + f);
-    }
-
-    @Test
     void figure1ListsEveryStageFromTheDeepestConvLayerDown() {
-        String html = trained.planHtml();
-        VbpPlan plan = VbpPlan.of(trained.network());
+        String html = standard.planHtml();
+        VbpPlan plan = VbpPlan.of(standard.network());
         int last = -1;
         for (int s = plan.stages().size() - 1; s >= 0; s--) {
             int at = html.indexOf("<td>" + plan.stages().get(s).name() + "</td>");
             assertTrue(at > last, "stage " + plan.stages().get(s).name() + " in order in " + html);
             last = at;
         }
+        assertTrue(html.contains("1 x 1 x 17 (mean of 128)"), "NetSVF's deepest map is 1 x 17: " + html);
         assertTrue(html.contains("normalized to [0, 1]"), html);
     }
 
     @Test
-    void figuresAreRenderedHeadlessAndZoomed() {
-        Explanation e = trained.explain(2);
-        BufferedImage f2 = MethodFigures.figure2(e, 1);
-        BufferedImage f2x3 = MethodFigures.figure2(e, 3);
-        assertEquals(3 * f2.getWidth(), f2x3.getWidth());
-        assertEquals(3 * f2.getHeight(), f2x3.getHeight());
-        assertTrue(f2.getWidth() >= 2 * TINY.width(), "two columns: " + f2.getWidth());
-        BufferedImage f3 = MethodFigures.figure3(e, 2);
-        assertTrue(f3.getWidth() >= 2 * 2 * TINY.width(), "input and overlay side by side: " + f3.getWidth());
-        assertTrue(trained.figure2(e).getWidth() > 0 && trained.figure3(e).getWidth() > 0);
-        assertThrows(IllegalArgumentException.class, () -> MethodFigures.scale(f2, 0));
-        assertThrows(IllegalArgumentException.class, () -> MethodFigures.figure3(e, 0));
+    void figuresAreRenderedHeadless() {
+        BufferedImage f2 = standard.figure2();
+        int rows = 1 + PaperNets.DRIVING_CHANNELS.length;
+        assertTrue(f2.getWidth() >= 2 * 640, "two columns of 640: " + f2.getWidth());
+        assertTrue(f2.getHeight() > rows * 14, "a labelled row per conv layer and one for input and mask: " + f2.getHeight());
+        BufferedImage f3 = standard.figure3();
+        assertTrue(f3.getWidth() >= 2 * 640 && f3.getHeight() >= 2 * 125, f3.getWidth() + " x " + f3.getHeight());
+        BufferedImage zoomed = MethodFigures.overlayRow(standard.explanation(), 2, "label");
+        assertTrue(zoomed.getWidth() >= 2 * 2 * 640, "zoomed: " + zoomed.getWidth());
+        assertThrows(IllegalArgumentException.class, () -> MethodFigures.overlayRow(standard.explanation(), 0, "label"));
     }
 
     @Test
-    void nearestNeighbourScalingRepeatsPixels() {
-        BufferedImage img = new BufferedImage(2, 1, BufferedImage.TYPE_INT_RGB);
-        img.setRGB(0, 0, 0xff0000);
-        img.setRGB(1, 0, 0x00ff00);
-        BufferedImage big = MethodFigures.scale(img, 2);
-        assertEquals(0xff0000, big.getRGB(1, 1) & 0xffffff);
-        assertEquals(0x00ff00, big.getRGB(2, 0) & 0xffffff);
-        assertFalse(big == img);
+    void focusIsTheMasksShareOnARegionOverTheRegionsShareOfTheFrame() {
+        float[] firstPixel = {1, 0, 0, 0};
+        assertEquals(4.0, MethodFigures.focus(new double[] {1, 0, 0, 0}, firstPixel), Tolerances.F64);
+        assertEquals(1.0, MethodFigures.focus(new double[] {0.5, 0.5, 0.5, 0.5}, firstPixel), Tolerances.F64);
+        assertEquals(0.0, MethodFigures.focus(new double[] {0, 1, 1, 0}, firstPixel), Tolerances.F64);
+        assertEquals(Double.NaN, MethodFigures.focus(new double[] {0, 0, 0, 0}, firstPixel));
+        assertEquals(Double.NaN, MethodFigures.focus(new double[] {1, 1, 1, 1}, new float[4]));
+        assertThrows(IllegalArgumentException.class, () -> MethodFigures.focus(new double[3], firstPixel));
+    }
+
+    @Test
+    void focusCoversEveryLabelInTheFrame() {
+        Map<Label, Double> focus = standard.focusByLabel();
+        assertTrue(focus.containsKey(Label.LANE_MARKING) && focus.containsKey(Label.ROAD), "labels " + focus.keySet());
+        for (Map.Entry<Label, Double> e : focus.entrySet()) {
+            assertTrue(Double.isFinite(e.getValue()) && e.getValue() >= 0, e.getKey() + ": " + e.getValue());
+            assertTrue(standard.frame().count(e.getKey()) > 0, e.getKey().toString());
+        }
+        assertTrue(standard.focusHtml().contains("<td>lane marking</td>"), standard.focusHtml());
     }
 }
