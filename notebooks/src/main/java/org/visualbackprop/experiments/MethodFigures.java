@@ -14,6 +14,7 @@ import org.visualbackprop.data.RoadScenes;
 import org.visualbackprop.data.RoadView;
 import org.visualbackprop.data.SceneKind;
 import org.visualbackprop.explain.Explanation;
+import org.visualbackprop.explain.MaskMass;
 import org.visualbackprop.explain.VbpPlan;
 import org.visualbackprop.explain.VisualBackProp;
 import org.visualbackprop.image.Images;
@@ -33,7 +34,7 @@ import org.visualbackprop.tensor.Tensor;
  * <li>Figure 2, averaged feature maps and intermediate masks: {@link #figure2()};</li>
  * <li>Figure 3, the mask over the input: {@link #figure3()}, beside the frame's ground-truth label map;</li>
  * </ul>
- * and {@link #focus(Label)}: how much of the mask lies on pixels of each kind, against their share of the frame.
+ * and {@link #share(Label)}: how much of the mask lies on pixels of each kind, against their share of the frame.
  *
  * <p>The network is not trained here (that is the training notebook's Figure 7): these figures show the mechanics of the
  * method on the real architecture and input size. {@link BarTraining} shows, on a toy task small enough to train in
@@ -193,50 +194,38 @@ public final class MethodFigures {
 
     /**
      * How strongly the mask points at pixels labelled {@code label}: the share of the mask's mass on them divided by
-     * their share of the frame's pixels. 1 means no preference; NaN when the frame has no such pixel or the mask is flat.
+     * their share of the frame's pixels ({@link MaskMass.Share#enrichment()}). 1 means no preference.
+     *
+     * @throws IllegalArgumentException when the frame has no pixel with that label
      */
-    public double focus(Label label) {
-        return focus(Pictures.map(explanation.mask(), 0), frame.mask(label).data());
+    public MaskMass.Share share(Label label) {
+        float[] region = frame.mask(label).data();
+        boolean[] on = new boolean[region.length];
+        for (int q = 0; q < on.length; q++) {
+            on[q] = region[q] > 0;
+        }
+        return MaskMass.of(Pictures.map(explanation.mask(), 0), on);
     }
 
-    /** {@code (mass of mask on region / mass of mask) / (area of region / area)}; NaN for an empty region or a zero mask. */
-    static double focus(double[] mask, float[] region) {
-        if (mask.length != region.length) {
-            throw new IllegalArgumentException("mask has " + mask.length + " pixels, region " + region.length);
-        }
-        double total = 0;
-        double on = 0;
-        double area = 0;
-        for (int q = 0; q < mask.length; q++) {
-            total += mask[q];
-            on += mask[q] * region[q];
-            area += region[q];
-        }
-        if (!(total > 0) || !(area > 0)) {
-            return Double.NaN;
-        }
-        return (on / total) / (area / mask.length);
-    }
-
-    /** {@link #focus(Label)} of every label present in the frame, in {@link Label} order. */
-    public Map<Label, Double> focusByLabel() {
-        Map<Label, Double> m = new EnumMap<>(Label.class);
+    /** {@link #share(Label)} of every label present in the frame, in {@link Label} order. */
+    public Map<Label, MaskMass.Share> sharesByLabel() {
+        Map<Label, MaskMass.Share> m = new EnumMap<>(Label.class);
         for (Label l : Label.values()) {
             if (frame.count(l) > 0) {
-                m.put(l, focus(l));
+                m.put(l, share(l));
             }
         }
         return m;
     }
 
-    /** {@link #focusByLabel()} as an HTML table: label, share of the pixels, share of the mask, ratio. */
-    public String focusHtml() {
+    /** {@link #sharesByLabel()} as an HTML table: label, share of the pixels, share of the mask, ratio. */
+    public String sharesHtml() {
         List<String> rows = new ArrayList<>();
-        int pixels = frame.height() * frame.width();
-        for (Map.Entry<Label, Double> e : focusByLabel().entrySet()) {
-            double area = (double) frame.count(e.getKey()) / pixels;
+        for (Map.Entry<Label, MaskMass.Share> e : sharesByLabel().entrySet()) {
+            MaskMass.Share sh = e.getValue();
             rows.add(String.format(Locale.ROOT, "<tr><td>%s</td><td>%.1f%%</td><td>%.1f%%</td><td>%.2f</td></tr>",
-                    e.getKey().name().toLowerCase(Locale.ROOT).replace('_', ' '), 100 * area, 100 * area * e.getValue(), e.getValue()));
+                    e.getKey().name().toLowerCase(Locale.ROOT).replace('_', ' '), 100 * sh.areaShare(), 100 * sh.massShare(),
+                    sh.enrichment()));
         }
         return "<table><tr><th>pixels</th><th>share of the frame</th><th>share of the mask</th><th>ratio</th></tr>"
                 + String.join("", rows) + "</table>";

@@ -47,6 +47,7 @@ class BarTrainingTest {
         assertEquals(TINY.epochs(), trained.history().size());
         assertTrue(untrained.history().isEmpty());
         assertTrue(trained.historyText().contains("epoch 3: train mse"), trained.historyText());
+        assertTrue(trained.historyText().startsWith("small net: "), trained.historyText());
     }
 
     @Test

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.visualbackprop.data.Label;
 import org.visualbackprop.data.RoadView;
 import org.visualbackprop.explain.Explanation;
+import org.visualbackprop.explain.MaskMass;
 import org.visualbackprop.explain.VbpPlan;
 import org.visualbackprop.nets.PaperNets;
 import org.visualbackprop.tensor.Shape;
@@ -82,24 +83,25 @@ class MethodFiguresTest {
     }
 
     @Test
-    void focusIsTheMasksShareOnARegionOverTheRegionsShareOfTheFrame() {
-        float[] firstPixel = {1, 0, 0, 0};
-        assertEquals(4.0, MethodFigures.focus(new double[] {1, 0, 0, 0}, firstPixel), Tolerances.F64);
-        assertEquals(1.0, MethodFigures.focus(new double[] {0.5, 0.5, 0.5, 0.5}, firstPixel), Tolerances.F64);
-        assertEquals(0.0, MethodFigures.focus(new double[] {0, 1, 1, 0}, firstPixel), Tolerances.F64);
-        assertEquals(Double.NaN, MethodFigures.focus(new double[] {0, 0, 0, 0}, firstPixel));
-        assertEquals(Double.NaN, MethodFigures.focus(new double[] {1, 1, 1, 1}, new float[4]));
-        assertThrows(IllegalArgumentException.class, () -> MethodFigures.focus(new double[3], firstPixel));
+    void theMasksSharesOverAllLabelsAddUpToOne() {
+        // every pixel has exactly one label, so the shares of the mask (and of the frame) over all labels sum to 1
+        Map<Label, MaskMass.Share> shares = standard.sharesByLabel();
+        assertTrue(shares.containsKey(Label.LANE_MARKING) && shares.containsKey(Label.ROAD), "labels " + shares.keySet());
+        double mass = 0;
+        double area = 0;
+        for (Map.Entry<Label, MaskMass.Share> e : shares.entrySet()) {
+            assertTrue(standard.frame().count(e.getKey()) > 0, e.getKey().toString());
+            assertTrue(Double.isFinite(e.getValue().enrichment()), e.getKey() + ": " + e.getValue());
+            mass += e.getValue().massShare();
+            area += e.getValue().areaShare();
+        }
+        assertEquals(1.0, mass, Tolerances.F64);
+        assertEquals(1.0, area, Tolerances.F64);
+        assertTrue(standard.sharesHtml().contains("<td>lane marking</td>"), standard.sharesHtml());
     }
 
     @Test
-    void focusCoversEveryLabelInTheFrame() {
-        Map<Label, Double> focus = standard.focusByLabel();
-        assertTrue(focus.containsKey(Label.LANE_MARKING) && focus.containsKey(Label.ROAD), "labels " + focus.keySet());
-        for (Map.Entry<Label, Double> e : focus.entrySet()) {
-            assertTrue(Double.isFinite(e.getValue()) && e.getValue() >= 0, e.getKey() + ": " + e.getValue());
-            assertTrue(standard.frame().count(e.getKey()) > 0, e.getKey().toString());
-        }
-        assertTrue(standard.focusHtml().contains("<td>lane marking</td>"), standard.focusHtml());
+    void aLabelTheFrameLacksIsRefused() {
+        assertThrows(IllegalArgumentException.class, () -> standard.share(Label.CAR));
     }
 }
