@@ -6,7 +6,7 @@ import java.util.concurrent.Callable;
 import org.visualbackprop.data.RoadScenes;
 import org.visualbackprop.data.RoadView;
 import org.visualbackprop.explain.Lrp;
-import org.visualbackprop.figures.RoadEvaluation;
+import org.visualbackprop.experiments.RoadEvaluation;
 import org.visualbackprop.nn.Network;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -1,4 +1,4 @@
-package org.visualbackprop.figures;
+package org.visualbackprop.experiments;
 
 import java.util.ArrayList;
 import java.util.EnumMap;
