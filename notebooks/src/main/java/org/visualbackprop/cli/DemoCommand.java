@@ -60,7 +60,7 @@ final class DemoCommand implements Callable<Integer> {
         Network net = PaperNets.small(view.inputShape(), 1, false, seed);
         System.out.printf(Locale.ROOT, "vbp demo: a small steering network (%,d parameters) on synthetic road frames %s; results in %s%n",
                 net.parameterCount(), view.inputShape().describeSample(), out);
-        MaskRecorder masks = new MaskRecorder(split.validation(), 3, out.resolve("masks-during-training"));
+        MaskRecorder masks = new MaskRecorder(split.validation(), 3, out.resolve("masks-during-training"), samples);
         Path model = out.resolve("small-roads.vbpm");
         TrainCommand.train(net, "small", split, epochs, 16, 0.005, 0.9, 1e-4, seed, model, quietBars,
                 quick ? new double[] {0, 0.5, 1} : new double[] {0, 0.05, 0.25, 0.5, 1}, masks);

@@ -25,12 +25,18 @@ import org.visualbackprop.train.TrainingListener;
 final class MaskRecorder implements TrainingListener {
     private final Tensor frames;
     private final Path folder;
+    private final int trainingSize;
     private final List<BufferedImage[]> rows = new ArrayList<>();
     private final List<String> labels = new ArrayList<>();
 
-    MaskRecorder(Dataset data, int samples, Path folder) {
+    /**
+     * @param data         where the fixed samples come from (the first {@code samples} of it)
+     * @param trainingSize samples per training epoch, to label checkpoints with the number of samples seen
+     */
+    MaskRecorder(Dataset data, int samples, Path folder, int trainingSize) {
         this.frames = Datasets.batch(data, 0, Math.max(1, samples)).inputs();
         this.folder = folder;
+        this.trainingSize = trainingSize;
     }
 
     @Override
@@ -42,7 +48,8 @@ final class MaskRecorder implements TrainingListener {
         for (int i = 0; i < n; i++) {
             row[i] = Pictures.overlay(frames, i, Pictures.map(e.mask(), i));
         }
-        String label = "after " + (epochs == Math.rint(epochs) ? String.valueOf((long) epochs) : String.valueOf(epochs)) + " epochs";
+        String label = String.format(java.util.Locale.ROOT, "after %s epochs (%,d training samples)",
+                epochs == Math.rint(epochs) ? String.valueOf((long) epochs) : String.valueOf(epochs), Math.round(epochs * trainingSize));
         rows.add(row);
         labels.add(label);
         try {

@@ -81,7 +81,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         MaskRecorder masks = masksAt == null ? null
                 : new MaskRecorder(split.validation(), Math.min(maskSamples, split.validation().size()),
-                out.resolveSibling(stripExtension(out.getFileName().toString()) + ".masks"));
+                out.resolveSibling(stripExtension(out.getFileName().toString()) + ".masks"), split.train().size());
         Run run = train(network, arch.id(), split, epochs, batch, lr, momentum, weightDecay, seed, out, quiet,
                 masksAt == null ? new double[0] : masksAt, masks);
         if (masks != null) {
