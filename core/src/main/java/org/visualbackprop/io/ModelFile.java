@@ -11,14 +11,16 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Enumeration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
-import java.util.zip.ZipInputStream;
+import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
 import org.visualbackprop.nn.BatchNorm2d;
 import org.visualbackprop.nn.Conv2d;
@@ -164,12 +166,25 @@ public final class ModelFile {
             throw new NoSuchFileException(file.toString(), null, "model file not found");
         }
         Map<String, byte[]> entries = new HashMap<>();
-        try (ZipInputStream zip = new ZipInputStream(Files.newInputStream(file))) {
-            ZipEntry e;
-            while ((e = zip.getNextEntry()) != null) {
-                entries.put(e.getName(), zip.readAllBytes());
+        // ZipFile needs the central directory at the end of the archive, so a file cut anywhere is noticed; the
+        // CRC of each entry is checked here because ZipFile's streams do not check it
+        try (ZipFile zip = new ZipFile(file.toFile())) {
+            Enumeration<? extends ZipEntry> all = zip.entries();
+            while (all.hasMoreElements()) {
+                ZipEntry e = all.nextElement();
+                byte[] bytes;
+                try (InputStream in = zip.getInputStream(e)) {
+                    bytes = in.readAllBytes();
+                }
+                CRC32 crc = new CRC32();
+                crc.update(bytes);
+                if (e.getCrc() != -1 && crc.getValue() != e.getCrc()) {
+                    throw new CorruptFileException(file + ": entry " + e.getName() + " is damaged (its CRC-32 is "
+                            + Long.toHexString(crc.getValue()) + ", the archive says " + Long.toHexString(e.getCrc()) + ")");
+                }
+                entries.put(e.getName(), bytes);
             }
-        } catch (ZipException | java.io.EOFException e) {
+        } catch (ZipException | java.io.EOFException | IllegalArgumentException e) {
             throw new CorruptFileException(file + ": not a readable model file (expected a ZIP archive holding "
                     + PROPERTIES + "; the file may be truncated): " + e.getMessage(), e);
         }
@@ -178,18 +193,37 @@ public final class ModelFile {
             throw new CorruptFileException(file + ": no " + PROPERTIES + " inside (expected a vbp model file, a ZIP archive"
                     + " with " + PROPERTIES + " and tensors/*.npy; found " + entries.size() + " entries)");
         }
-        Properties p = new Properties();
-        p.load(new StringReader(new String(props, StandardCharsets.UTF_8)));
+        OrderedProperties p = new OrderedProperties();
+        try {
+            p.load(new StringReader(new String(props, StandardCharsets.UTF_8)));
+        } catch (IllegalArgumentException e) {
+            throw new CorruptFileException(file + ": " + PROPERTIES + " is not a readable properties file: " + e.getMessage(), e);
+        }
         Reader r = new Reader(file, p, entries);
         return r.read();
     }
 
+    /** Properties that also remember the order in which {@link Properties#load} met their keys. */
+    private static final class OrderedProperties extends Properties {
+        private static final long serialVersionUID = 1L;
+        private final transient List<String> order = new ArrayList<>();
+
+        @Override
+        public synchronized Object put(Object key, Object value) {
+            Object old = super.put(key, value);
+            if (old == null) {
+                order.add((String) key);
+            }
+            return old;
+        }
+    }
+
     private static final class Reader {
         private final Path file;
-        private final Properties p;
+        private final OrderedProperties p;
         private final Map<String, byte[]> entries;
 
-        Reader(Path file, Properties p, Map<String, byte[]> entries) {
+        Reader(Path file, OrderedProperties p, Map<String, byte[]> entries) {
             this.file = file;
             this.p = p;
             this.entries = entries;
@@ -206,16 +240,22 @@ public final class ModelFile {
             }
             int[] in = dims(string("input"), 3, "input");
             int n = integer("layers");
+            if (n < 1) {
+                throw corrupt("'layers' is " + n + ", expected at least 1");
+            }
             List<Layer> layers = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 layers.add(layer(i));
             }
             Map<String, String> prov = new LinkedHashMap<>();
-            p.stringPropertyNames().stream().filter(k -> k.startsWith("provenance.")).sorted()
-                    .forEach(k -> prov.put(k.substring("provenance.".length()), p.getProperty(k)));
+            for (String k : p.order) { // the file's order, which is the order of the saved record
+                if (k.startsWith("provenance.")) {
+                    prov.put(k.substring("provenance.".length()), p.getProperty(k));
+                }
+            }
             try {
                 return new Model(Network.of(new Shape(1, in[0], in[1], in[2]), layers), Provenance.of(prov));
-            } catch (ShapeException e) {
+            } catch (IllegalArgumentException e) { // ShapeException included
                 throw corrupt("the layers do not fit together: " + e.getMessage());
             }
         }

@@ -72,6 +72,9 @@ public final class Npy {
         String header = new String(readFully(in, headerLen, source, "the header"),
                 major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
         String descr = field(DESCR, header, source, "descr");
+        if (descr.isEmpty()) {
+            throw new CorruptFileException(source + ": .npy header has an empty 'descr' (expected float32 '<f4' or float64 '<f8')");
+        }
         String fortran = field(FORTRAN, header, source, "fortran_order");
         if (fortran.equals("True")) {
             throw new CorruptFileException(source + ": array is in Fortran order; only C order is supported "
@@ -80,10 +83,11 @@ public final class Npy {
         int[] shape = parseShape(field(SHAPE, header, source, "shape"), source);
         long count = 1;
         for (int d : shape) {
-            count *= d;
-        }
-        if (count > Integer.MAX_VALUE - 8) {
-            throw new CorruptFileException(source + ": array of " + count + " elements is too large");
+            count *= d; // each d < 2^31 and count stays below 2^31 here, so this cannot overflow
+            if (count > Integer.MAX_VALUE - 8) {
+                throw new CorruptFileException(source + ": array of shape (" + field(SHAPE, header, source, "shape")
+                        + ") has more elements than this reader can hold");
+            }
         }
         ByteOrder order = switch (descr.charAt(0)) {
             case '<', '|' -> ByteOrder.LITTLE_ENDIAN;
@@ -92,6 +96,11 @@ public final class Npy {
         };
         String type = descr.length() > 1 && "<>|=".indexOf(descr.charAt(0)) >= 0 ? descr.substring(1) : descr;
         int n = (int) count;
+        int itemSize = type.equals("f8") ? 8 : 4;
+        if ((long) n * itemSize > Integer.MAX_VALUE - 8) {
+            throw new CorruptFileException(source + ": array of " + n + " values of " + itemSize
+                    + " bytes is larger than this reader can hold");
+        }
         switch (type) {
             case "f4": {
                 ByteBuffer bb = ByteBuffer.wrap(readFully(in, n * 4, source, n + " float32 values")).order(order);

@@ -61,6 +61,7 @@ public interface Loss {
             @Override
             public double metricSum(Tensor prediction, Tensor target) {
                 // per-sample mean squared error, summed; the caller's mean of it gives the MSE, and RMSE after sqrt
+                prediction.requireSameShape(target, "compute the MSE of");
                 int n = prediction.shape().n();
                 int k = prediction.shape().sampleSize();
                 double s = 0;

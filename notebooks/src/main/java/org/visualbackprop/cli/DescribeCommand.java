@@ -19,12 +19,15 @@ final class DescribeCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "NETWORK", description = "netsvf, nethvf, signnet, or a model file")
     String network;
 
+    @Option(names = "--input-shape", paramLabel = "CxHxW", description = "Input size for Torch7 models, which do not record it (default: the first of the paper's sizes that fits).")
+    String inputShape;
+
     @Option(names = "--paper-rows", description = "Only the conv and fully connected rows, as the paper's tables show them.")
     boolean paperRows;
 
     @Override
     public Integer call() throws Exception {
-        Models.Loaded m = Models.resolve(network, 1L);
+        Models.Loaded m = Models.resolve(network, 1L, inputShape);
         print(m, paperRows, System.out);
         return 0;
     }

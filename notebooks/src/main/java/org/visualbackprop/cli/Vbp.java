@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "vbp", mixinStandardHelpOptions = true, versionProvider = Vbp.Version.class,
         description = "VisualBackProp (Bojarski et al.): train small CNNs, explain them with VisualBackProp and LRP, check the theory.",
-        subcommands = {DescribeCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DescribeCommand.class, TrainCommand.class, ExplainCommand.class, CommandLine.HelpCommand.class})
 public final class Vbp implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -1,0 +1,21 @@
+/**
+ * The project's data sets: synthetic stand-ins for the paper's data and readers for the real formats.
+ *
+ * <ul>
+ * <li>{@link org.visualbackprop.data.RoadScenes}: synthetic gray road frames from a pinhole camera over a flat road
+ *     (lane markings, curves, shadows, cars, crosswalks), in NetSVF's 1 x 125 x 640 and NetHVF's 1 x 125 x 349 views,
+ *     with a steering label (pure pursuit, degrees of steering-wheel angle) and a per-pixel {@link
+ *     org.visualbackprop.data.Label} map; {@link org.visualbackprop.data.RoadScene} describes one scene and can be
+ *     changed and advanced frame by frame.</li>
+ * <li>{@link org.visualbackprop.data.TrafficSigns}: synthetic 3 x 125 x 125 traffic signs of the 43 GTSRB classes
+ *     ({@link org.visualbackprop.data.SignClass}) with a ground-truth sign mask.</li>
+ * <li>{@link org.visualbackprop.data.Idx} and {@link org.visualbackprop.data.FashionMnist}: the IDX format and
+ *     Fashion-MNIST as Debian's {@code dataset-fashion-mnist} package installs it.</li>
+ * <li>{@link org.visualbackprop.data.UdacityDriving}, {@link org.visualbackprop.data.Gtsrb} and
+ *     {@link org.visualbackprop.data.Gtsdb}: readers for the real data, for users who have it.</li>
+ * </ul>
+ *
+ * <p>Every generated sample is a pure function of a seed and an index, and every data set here is safe to load from
+ * several threads, as {@link org.visualbackprop.train.Dataset} asks.
+ */
+package org.visualbackprop.data;

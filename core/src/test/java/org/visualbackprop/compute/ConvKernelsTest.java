@@ -1,0 +1,75 @@
+package org.visualbackprop.compute;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.visualbackprop.testing.NumericAssert.assertWithinMagnitude;
+
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.visualbackprop.tensor.Shape;
+import org.visualbackprop.tensor.Tensor;
+import org.visualbackprop.tensor.Window;
+import org.visualbackprop.testing.ConvCase;
+import org.visualbackprop.testing.LiteralOracles;
+import org.visualbackprop.testing.TestData;
+import org.visualbackprop.testing.Tolerances;
+
+/**
+ * Larger convolutions than the properties draw, chosen to reach the matrix kernel's blocking and edge paths:
+ * outputs wider than a 48-column tile, reduction lengths over the 256-step panel, images batched into one product
+ * and images large enough to go alone, strides that leave the last rows or columns unused.
+ */
+class ConvKernelsTest {
+
+    static Stream<ConvCase> cases() {
+        return Stream.of(
+                // reduction 12*5*5 = 300 > 256, output 8 x 116 (> 48 wide), two images per product
+                new ConvCase(2, 12, 19, 12, 120, Window.of(5, 1, 0), 11),
+                // padded stride 2, output 32 x 65 = 2080 positions: one image per product
+                new ConvCase(2, 3, 10, 64, 130, Window.of(3, 2, 1), 12),
+                // reduction 30*9 = 270, stride 2 leaving the last row and column unused (60 x 102 -> 29 x 50)
+                new ConvCase(3, 30, 9, 60, 102, Window.of(3, 2, 0), 13),
+                // the paper's first layer shape on a strip of road: 1 -> 32 channels, 3x3, stride 1, 300 wide
+                new ConvCase(1, 1, 32, 20, 300, Window.of(3, 1, 0), 14),
+                // non-square everything, 1 x 4 kernel, stride 3 x 2, padding 0 x 2, wide
+                new ConvCase(2, 7, 5, 17, 203, new Window(1, 4, 3, 2, 0, 2), 15),
+                // many output channels (more than one row panel per thread) and a reduction of exactly 256 + 1
+                new ConvCase(1, 257, 67, 5, 53, Window.of(1, 1, 0), 16));
+    }
+
+    @ParameterizedTest
+    @MethodSource("cases")
+    void largeConvolutionsEqualTheLiteralOracle(ConvCase c) {
+        assertTrue(c.outW() > 48 || c.cin() * c.window().area() > 256, "case reaches a blocking path: " + c);
+        SplittableRandom r = new SplittableRandom(c.seed());
+        Shape wShape = new Shape(c.cout(), c.cin(), c.window().kernelH(), c.window().kernelW());
+        Tensor x = TestData.uniform(c.inShape(), r);
+        float[] w = TestData.uniform(wShape, r).data();
+        float[] b = TestData.uniform(Shape.vector(1, c.cout()), r).data();
+        float[] dy = TestData.uniform(new Shape(c.n(), c.cout(), c.outH(), c.outW()), r).data();
+        double[] xd = TestData.toDouble(x);
+        double[] wd = TestData.toDouble(w);
+        double[] dyd = TestData.toDouble(dy);
+
+        float[] out = new float[dy.length];
+        ConvKernels.forward(c.inShape(), x.data(), w, b, c.window(), c.cout(), out);
+        assertWithinMagnitude(out, LiteralOracles.conv2d(c.inShape(), xd, wd, TestData.toDouble(b), c.cout(), c.window()),
+                Tolerances.F32, "forward " + c);
+
+        float[] dx = new float[x.data().length];
+        float[] dw = new float[w.length];
+        float[] db = new float[b.length];
+        ConvKernels.backward(c.inShape(), x.data(), w, c.window(), c.cout(), dy, dx, dw, db);
+        LiteralOracles.Result gx = LiteralOracles.conv2dGradInput(c.inShape(), wd, c.cout(), c.window(), dyd);
+        assertWithinMagnitude(dx, gx, Tolerances.F32, "input gradient " + c);
+        assertWithinMagnitude(dw, LiteralOracles.conv2dGradWeight(c.inShape(), xd, c.cout(), c.window(), dyd),
+                Tolerances.F32, "weight gradient " + c);
+        assertWithinMagnitude(db, LiteralOracles.conv2dGradBias(c.n(), c.cout(), c.outH(), c.outW(), dyd),
+                Tolerances.F32, "bias gradient " + c);
+
+        float[] dxT = new float[x.data().length];
+        ConvKernels.transposed(c.inShape(), w, c.window(), c.cout(), dy, dxT);
+        assertWithinMagnitude(dxT, gx, Tolerances.F32, "transposed " + c);
+    }
+}

@@ -1,0 +1,60 @@
+package org.visualbackprop.cli;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.visualbackprop.explain.Explanation;
+import org.visualbackprop.explain.VbpPlan;
+import org.visualbackprop.explain.VisualBackProp;
+import org.visualbackprop.image.Images;
+import org.visualbackprop.image.Pictures;
+import org.visualbackprop.nn.Mode;
+import org.visualbackprop.nn.Network;
+import org.visualbackprop.tensor.Tensor;
+import org.visualbackprop.train.Dataset;
+import org.visualbackprop.train.Datasets;
+import org.visualbackprop.train.TrainingListener;
+
+/**
+ * Draws VisualBackProp masks of fixed samples at checkpoints during training (the paper's Figure 7): one PNG per
+ * checkpoint (the samples' red overlays side by side) and a grid of all checkpoints at the end.
+ */
+final class MaskRecorder implements TrainingListener {
+    private final Tensor frames;
+    private final Path folder;
+    private final List<BufferedImage[]> rows = new ArrayList<>();
+    private final List<String> labels = new ArrayList<>();
+
+    MaskRecorder(Dataset data, int samples, Path folder) {
+        this.frames = Datasets.batch(data, 0, Math.max(1, samples)).inputs();
+        this.folder = folder;
+    }
+
+    @Override
+    public void checkpoint(double epochs, Network network) {
+        VbpPlan plan = VbpPlan.of(network);
+        Explanation e = VisualBackProp.explain(VisualBackProp.trace(network, plan, frames, Mode.EVAL, null), plan);
+        int n = frames.shape().n();
+        BufferedImage[] row = new BufferedImage[n];
+        for (int i = 0; i < n; i++) {
+            row[i] = Pictures.overlay(frames, i, Pictures.map(e.mask(), i));
+        }
+        String label = "after " + (epochs == Math.rint(epochs) ? String.valueOf((long) epochs) : String.valueOf(epochs)) + " epochs";
+        rows.add(row);
+        labels.add(label);
+        try {
+            Images.writePng(Pictures.grid(List.<BufferedImage[]>of(row), List.of(label), Pictures.displayWidth(frames.shape().w())),
+                    folder.resolve("epoch-" + epochs + ".png"));
+        } catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
+    /** All checkpoints, one row each. */
+    BufferedImage grid() {
+        return Pictures.grid(rows, labels, Pictures.displayWidth(frames.shape().w()));
+    }
+}
