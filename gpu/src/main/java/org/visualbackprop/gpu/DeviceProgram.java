@@ -95,6 +95,11 @@ final class DeviceProgram {
     final int scoreRegion;
     final int scoreZRegion;
     final String lrpError;
+    /** The deepest VisualBackProp stages that run in one launch ({@link NetKernel#OP_VBP_FUSED}); 0 or at least 2. */
+    final int fusedStages;
+
+    /** A stage whose lower map has at most this many pixels per image may join the fused launch. */
+    static final int FUSE_PIXELS = 16384;
 
     private DeviceProgram(Network network, List<Op> ops, float[] params, int outputRegion, int scoresRegion, VbpPlan plan,
                           String vbpError, List<LrpStep> lrpSteps, int scoreRegion, int scoreZRegion, String lrpError) {
@@ -110,6 +115,14 @@ final class DeviceProgram {
         this.scoreRegion = scoreRegion;
         this.scoreZRegion = scoreZRegion;
         this.lrpError = lrpError;
+        int fused = 0;
+        if (plan != null) {
+            List<VbpPlan.Stage> st = plan.stages();
+            for (int k = st.size() - 1; k >= 1 && st.get(k).inputShape().plane() <= FUSE_PIXELS; k--) {
+                fused++;
+            }
+        }
+        this.fusedStages = fused >= 2 ? fused : 0;
     }
 
     /** Grows a float list without boxing. */
@@ -438,13 +451,25 @@ final class DeviceProgram {
         op.lrpWOff = params.add(w);
     }
 
-    /** Work-group sizes that suit the device and the compiled kernel. */
-    record Limits(int simple, int conv, int reduce) {
-        /** From the kernel's maximum work-group size. */
+    /**
+     * Work-group sizes that suit the device and the compiled kernel, and the way convolutions split their work.
+     *
+     * @param simple   work-group size of element-wise operations
+     * @param conv     largest work group of the blocked convolution
+     * @param reduce   work-group size (a power of two) of the operations that reduce in local memory
+     * @param convRows whether convolutions use the barrier-free one-pixel-per-work-item split (CPU devices)
+     */
+    record Limits(int simple, int conv, int reduce, boolean convRows) {
+        /** From the kernel's maximum work-group size, the blocked convolution. */
         static Limits of(int kernelMax) {
+            return of(kernelMax, false);
+        }
+
+        /** From the kernel's maximum work-group size. */
+        static Limits of(int kernelMax, boolean convRows) {
             int m = Math.max(1, Math.min(256, kernelMax));
             int pow2 = Integer.highestOneBit(m);
-            return new Limits(Math.min(128, pow2), Math.min(m, NetKernel.LOCAL_FLOATS / 4), pow2);
+            return new Limits(Math.min(128, pow2), Math.min(m, NetKernel.LOCAL_FLOATS / 4), pow2, convRows);
         }
     }
 
@@ -515,7 +540,26 @@ final class DeviceProgram {
             a = check(a + capacity);
             used = a;
             workSize = (int) Math.max(a, NetKernel.MIN_WORK_FLOATS);
+            vbpMeta = new int[Math.max(1, fusedStages * NetKernel.STAGE_INTS)];
+            if (fusedStages > 0) {
+                List<VbpPlan.Stage> stages = plan.stages();
+                int[] levelOfStage = levelsOfStages();
+                int m = 0;
+                for (int k = stages.size() - 1; k >= stages.size() - fusedStages; k--) {
+                    VbpPlan.Stage st = stages.get(k);
+                    Window w = st.window();
+                    int[] d = {st.outputShape().h(), st.outputShape().w(), st.inputShape().h(), st.inputShape().w(),
+                        w.kernelH(), w.kernelW(), w.strideH(), w.strideW(), w.padH(), w.padW(),
+                        k == stages.size() - 1 ? meanBase[levelOfStage[k]] : interBase[k],
+                        stages.get(k - 1).isConv() ? meanBase[levelOfStage[k - 1]] : -1, interBase[k - 1]};
+                    System.arraycopy(d, 0, vbpMeta, m, d.length);
+                    m += d.length;
+                }
+            }
         }
+
+        /** Stage descriptors of the fused VisualBackProp launch ({@link NetKernel#meta}). */
+        final int[] vbpMeta;
 
         /** Bytes on the device: the work array, the outputs and the weights. */
         long bytes() {
@@ -575,10 +619,15 @@ final class DeviceProgram {
                     la = new Launch(NetKernel.OP_CONV, op.name).window(op.window);
                     setShapes(la, i, o);
                     la.groups = (o.c() + 7) / 8;
-                    la.tileT = Math.max(1, lim.conv() / la.groups);
-                    int local = la.tileT * la.groups;
-                    la.tiles = (o.plane() + 4 * la.tileT - 1) / (4 * la.tileT);
-                    la.groups(n * la.tiles, local);
+                    if (lim.convRows()) {
+                        la.tileT = 0;
+                        la.items2D(o.w(), Math.min(lim.simple(), Integer.highestOneBit(Math.max(1, o.w()))), n * o.h());
+                    } else {
+                        la.tileT = Math.max(1, lim.conv() / la.groups);
+                        int local = la.tileT * la.groups;
+                        la.tiles = (o.plane() + 4 * la.tileT - 1) / (4 * la.tileT);
+                        la.groups(n * la.tiles, local);
+                    }
                     la.relu = op.relu ? 1 : 0;
                     la.invC = 1f / o.c();
                 }
@@ -624,12 +673,24 @@ final class DeviceProgram {
             }
             out.add(la);
         }
-        Launch o = new Launch(NetKernel.OP_OUTPUT, "output");
-        o.count = n * outputs;
-        o.inOff = lay.regionBase[outputRegion];
-        o.aOff = scoresRegion >= 0 ? lay.regionBase[scoresRegion] : -1;
-        o.items(o.count, lim.simple());
-        out.add(o);
+        // the predictions (and the scores below a final LogSoftmax) go to pred: written by the layer that computes them
+        // when it is a Dense or the LogSoftmax, else copied by one more launch
+        Kind last = ops.get(outputRegion).kind;
+        boolean direct = (last == Kind.DENSE || last == Kind.LOGSOFTMAX)
+                && (scoresRegion < 0 || ops.get(scoresRegion).kind == Kind.DENSE);
+        if (direct) {
+            out.get(outputRegion).predOff = 0;
+            if (scoresRegion >= 0) {
+                out.get(scoresRegion).predOff = n * outputs;
+            }
+        } else {
+            Launch o = new Launch(NetKernel.OP_OUTPUT, "output");
+            o.count = n * outputs;
+            o.inOff = lay.regionBase[outputRegion];
+            o.aOff = scoresRegion >= 0 ? lay.regionBase[scoresRegion] : -1;
+            o.items(o.count, lim.simple());
+            out.add(o);
+        }
         return out;
     }
 
@@ -649,12 +710,17 @@ final class DeviceProgram {
         }
         List<VbpPlan.Stage> stages = plan.stages();
         List<Launch> out = new ArrayList<>();
-        int[] levelOfStage = new int[stages.size()];
-        int level = 0;
-        for (int s = 0; s < stages.size(); s++) {
-            levelOfStage[s] = stages.get(s).isConv() ? level++ : -1;
+        int[] levelOfStage = levelsOfStages();
+        if (fusedStages > 0) {
+            Launch f = new Launch(NetKernel.OP_VBP_FUSED, "vbp " + stages.get(stages.size() - 1).name() + ".."
+                    + stages.get(stages.size() - fusedStages).name());
+            f.count = fusedStages;
+            f.srcOff = 0;
+            f.batch = n;
+            f.groups(n, lim.reduce());
+            out.add(f);
         }
-        for (int s = stages.size() - 1; s >= 0; s--) {
+        for (int s = stages.size() - 1 - fusedStages; s >= 0; s--) {
             VbpPlan.Stage st = stages.get(s);
             Launch la = new Launch(NetKernel.OP_VBP_UP, "vbp " + st.name()).window(st.window());
             Shape up = st.outputShape();
@@ -685,6 +751,17 @@ final class DeviceProgram {
         norm.groups(n, lim.reduce());
         out.add(norm);
         return out;
+    }
+
+    /** For each VisualBackProp stage, its conv level, or -1 for a pooling stage. */
+    int[] levelsOfStages() {
+        List<VbpPlan.Stage> stages = plan.stages();
+        int[] levelOfStage = new int[stages.size()];
+        int level = 0;
+        for (int s = 0; s < stages.size(); s++) {
+            levelOfStage[s] = stages.get(s).isConv() ? level++ : -1;
+        }
+        return levelOfStage;
     }
 
     /** LRP-epsilon for a batch of {@code n}: start, then per step the step and (but after the last) the new scale. */

@@ -38,12 +38,15 @@ final class Launch {
     int partOff;
     int sclOff;
     int expoOff;
+    int predOff = -1;
     int gps = 1;
     float eps;
     float invC = 1f;
-    /** Global and local work sizes (the global a multiple of the local). */
+    /** Global and local work sizes (the global a multiple of the local); dimension 1 is 1 for one-dimensional ranges. */
     int global;
     int local;
+    int global1 = 1;
+    int local1 = 1;
 
     Launch(int op, String label) {
         this.op = op;
@@ -73,6 +76,21 @@ final class Launch {
         local = localSize;
         global = groupCount * localSize;
         return this;
+    }
+
+    /** A two-dimensional range: {@code items0} rounded up to whole groups of {@code local0}, times {@code items1}. */
+    Launch items2D(int items0, int local0, int items1) {
+        local = local0;
+        global = Math.max(1, (items0 + local0 - 1) / local0) * local0;
+        local1 = 1;
+        global1 = items1;
+        return this;
+    }
+
+    /** The Aparapi range on a device. */
+    com.aparapi.Range range(com.aparapi.device.Device device) {
+        return global1 == 1 && local1 == 1 ? com.aparapi.Range.create(device, global, local)
+                : com.aparapi.Range.create2D(device, global, global1, local, local1);
     }
 
     /** Copies the parameters into the kernel's scalar fields. */
@@ -109,6 +127,7 @@ final class Launch {
         k.partOff = partOff;
         k.sclOff = sclOff;
         k.expoOff = expoOff;
+        k.predOff = predOff;
         k.gps = gps;
         k.eps = eps;
         k.invC = invC;
@@ -116,6 +135,6 @@ final class Launch {
 
     @Override
     public String toString() {
-        return label + " [" + global + "/" + local + "]";
+        return label + " [" + global + (global1 > 1 ? "x" + global1 : "") + "/" + local + "]";
     }
 }

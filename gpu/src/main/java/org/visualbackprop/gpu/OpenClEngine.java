@@ -1,6 +1,5 @@
 package org.visualbackprop.gpu;
 
-import com.aparapi.Range;
 import com.aparapi.device.OpenCLDevice;
 import com.aparapi.exception.CompileFailedException;
 import com.aparapi.exception.QueryFailedException;
@@ -25,9 +24,9 @@ import org.visualbackprop.tensor.Tensor;
  * One network on one OpenCL device through {@link NetKernel}. A batch is uploaded once; every layer, the
  * VisualBackProp path and LRP-epsilon run on the device; the predictions, masks and relevance come back once each.
  *
- * <p>Launch counts for NetSVF: forward 15 (the input copy, 10 fused conv layers, 3 dense layers, the output copy),
- * VisualBackProp 11 (one per conv stage and the normalization), LRP-epsilon 27 (a start and per linear layer a step
- * and a rescale). Every launch is checked to have run on OpenCL: Aparapi falls back to Java threads when a device
+ * <p>Launch counts for NetSVF: forward 14 (the input copy, 10 fused conv layers, 3 dense layers, the last of which
+ * also writes the predictions for download), VisualBackProp 6 (the 6 deepest stages in one launch, the 4 others, the
+ * normalization), LRP-epsilon 27 (a start and per linear layer a step and a rescale). Every launch is checked to have run on OpenCL: Aparapi falls back to Java threads when a device
  * fails, and that must not pass unnoticed.
  *
  * <p>Not thread-safe. {@link #close()} frees the device buffers ({@code dispose()}).
@@ -73,7 +72,7 @@ final class OpenClEngine implements InferenceEngine {
             } catch (QueryFailedException e) {
                 max = device.getMaxWorkGroupSize();
             }
-            limits = DeviceProgram.Limits.of(Math.min(max, device.getMaxWorkGroupSize()));
+            limits = DeviceProgram.Limits.of(Math.min(max, device.getMaxWorkGroupSize()), convRows(info));
             capacityLimit = capacity(program, limits, device);
             ok = true;
         } catch (CompileFailedException e) {
@@ -84,6 +83,27 @@ final class OpenClEngine implements InferenceEngine {
                 kernel.dispose();
             }
         }
+    }
+
+    /**
+     * Whether convolutions run blocked, 4 pixels by 8 channels per work item (the default), or one pixel per work item
+     * without barriers ({@code -Dvbp.opencl.conv=rows}). On PoCL (2 cores, 2026-11-28) the blocked split ran NetSVF's
+     * forward pass, VisualBackProp and LRP in 360 ms of CPU time per image against 490-615 ms for rows: inside the
+     * one large kernel PoCL vectorizes neither well, and the blocked one does more work per load.
+     */
+    static boolean convRows(DeviceInfo info) {
+        String p = System.getProperty("vbp.opencl.conv", "blocked").trim();
+        return switch (p) {
+            case "rows" -> true;
+            case "blocked", "" -> false;
+            default -> throw new IllegalArgumentException("system property vbp.opencl.conv must be rows or blocked, got '" + p
+                    + "' (device " + info.name() + ")");
+        };
+    }
+
+    /** The way convolutions split their work on this engine: {@code "rows"} or {@code "blocked"}. */
+    String convSplit() {
+        return limits.convRows() ? "rows" : "blocked";
     }
 
     /**
@@ -243,6 +263,8 @@ final class OpenClEngine implements InferenceEngine {
             int cap = Math.max(n, layout == null ? 0 : layout.capacity);
             layout = program.new Layout(cap, limits);
             kernel.work = new float[layout.workSize];
+            kernel.meta = layout.vbpMeta;
+            kernel.put(kernel.meta);
             planned = 0;
         }
         if (planned != n) {
@@ -262,9 +284,32 @@ final class OpenClEngine implements InferenceEngine {
         }
     }
 
+    /** Per launch label: total nanoseconds and count, when profiling (see {@link #profile}). */
+    private java.util.Map<String, long[]> profile;
+
+    /**
+     * Starts (or stops, with false) timing every launch by its label; {@link #profileReport} gives the totals. Each
+     * launch is timed from the host (Aparapi's execute returns when the kernel has finished), so the times include
+     * Aparapi's and the driver's overhead per launch.
+     */
+    void profile(boolean on) {
+        profile = on ? new java.util.LinkedHashMap<>() : null;
+    }
+
+    /** Label, total milliseconds and launches of every timed launch since {@link #profile}(true). */
+    java.util.Map<String, long[]> profileReport() {
+        return profile == null ? java.util.Map.of() : java.util.Collections.unmodifiableMap(profile);
+    }
+
     private void execute(Launch la) {
         la.apply(kernel);
-        kernel.execute(Range.create(device, la.global, la.local));
+        long t0 = profile == null ? 0 : System.nanoTime();
+        kernel.execute(la.range(device));
+        if (profile != null) {
+            long[] acc = profile.computeIfAbsent(la.label, k -> new long[2]);
+            acc[0] += System.nanoTime() - t0;
+            acc[1]++;
+        }
         if (!kernel.isRunningCL()) {
             throw new IllegalStateException("the OpenCL kernel did not run on " + info.describe() + " but on "
                     + kernel.getTargetDevice() + " (Aparapi fell back, " + la + ")");

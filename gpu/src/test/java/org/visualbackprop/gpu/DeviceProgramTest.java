@@ -39,9 +39,11 @@ class DeviceProgramTest {
             }
         }
         DeviceProgram.Layout lay = p.new Layout(2, LIMITS);
-        // input copy, 10 convs, 3 dense layers, output copy; 10 stages and the normalization; start, scale, 13 x (step, scale) - 1
-        assertEquals(15, p.forward(2, lay, LIMITS).size());
-        assertEquals(11, p.vbp(2, lay, LIMITS).size());
+        // input copy, 10 convs, 3 dense layers (the last writes the predictions); the 6 deepest stages in one launch,
+        // 4 more and the normalization; start, scale, 13 x (step, scale) - 1
+        assertEquals(14, p.forward(2, lay, LIMITS).size());
+        assertEquals(6, p.fusedStages);
+        assertEquals(6, p.vbp(2, lay, LIMITS).size());
         assertEquals(27, p.lrp(2, lay, LIMITS, 100f).size());
         assertTrue(p.lrpSteps.get(p.lrpSteps.size() - 1).toInput());
     }
