@@ -38,8 +38,10 @@ import org.visualbackprop.tensor.Tensor;
  * <li>LRP: LRP alone, on the kept forward pass.</li>
  * </ul>
  * Ratios: VBP / forward, LRP / VBP (each alone, as the paper's 2.0 ms against 24.6 ms) and (fwd+LRP) / (fwd+VBP).
+ * With profiling (the default; {@code --no-profile} turns it off), each OpenCL device also gets, for the first
+ * network, the time of every launch and of an empty one: how much of each column is launches, work and transfers.
  * Usage: {@code java -cp ... org.visualbackprop.gpu.Bench [--device gpu,java] [--batches 1,64] [--repeats 5]
- * [--warmup 2] [--nets netsvf,nethvf,authors]}.
+ * [--warmup 2] [--nets netsvf,nethvf,authors] [--no-profile]}.
  */
 public final class Bench {
     /** Random weights of the paper's nets. */
@@ -53,8 +55,10 @@ public final class Bench {
      * @param repeats timed runs per measurement (the median is reported)
      * @param warmup  untimed runs before them (the first compiles the kernels and allocates)
      * @param nets    {@code netsvf}, {@code nethvf}, {@code authors} (skipped with a note when the model is not found)
+     * @param profile on OpenCL devices, also time every launch of the first network (what bounds the times)
      */
-    public record Config(List<DevicePreference> devices, int[] batches, int repeats, int warmup, List<String> nets) {
+    public record Config(List<DevicePreference> devices, int[] batches, int repeats, int warmup, List<String> nets,
+                         boolean profile) {
         public Config {
             devices = List.copyOf(devices);
             batches = batches.clone();
@@ -71,7 +75,7 @@ public final class Bench {
 
         /** The measurement: batch 1 and 64, 5 runs after 2 warm-ups, NetSVF, NetHVF and the authors' model. */
         public static Config standard(List<DevicePreference> devices) {
-            return new Config(devices, new int[] {1, 64}, 5, 2, List.of("netsvf", "nethvf", "authors"));
+            return new Config(devices, new int[] {1, 64}, 5, 2, List.of("netsvf", "nethvf", "authors"), true);
         }
     }
 
@@ -103,6 +107,7 @@ public final class Bench {
         int repeats = c.repeats();
         int warmup = c.warmup();
         List<String> nets = c.nets();
+        boolean profile = c.profile();
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             String v = i + 1 < args.length ? args[i + 1] : null;
@@ -112,12 +117,16 @@ public final class Bench {
                 case "--repeats" -> repeats = Integer.parseInt(require(a, v));
                 case "--warmup" -> warmup = Integer.parseInt(require(a, v));
                 case "--nets" -> nets = Arrays.stream(require(a, v).split(",")).map(String::trim).toList();
+                case "--no-profile" -> {
+                    profile = false;
+                    i--;
+                }
                 default -> throw new IllegalArgumentException("unknown option " + a
-                        + ": expected --device, --batches, --repeats, --warmup, --nets");
+                        + ": expected --device, --batches, --repeats, --warmup, --nets, --no-profile");
             }
             i++;
         }
-        return new Config(devices, batches, repeats, warmup, nets);
+        return new Config(devices, batches, repeats, warmup, nets, profile);
     }
 
     private static String require(String option, String value) {
@@ -157,25 +166,72 @@ public final class Bench {
                     for (String n : notices) {
                         out.println("notice: " + n);
                     }
-                    out.printf(Locale.ROOT, "%-8s %5s %9s %9s %9s %9s %9s %9s %8s %8s %8s%n", "network", "batch", "forward",
-                            "fwd+VBP", "VBP", "fwd+LRP", "LRP", "frames/s", "VBP/fwd", "LRP/VBP", "fL/fV");
+                    out.printf(Locale.ROOT, "%-8s %5s %9s %9s %9s %9s %9s %9s %8s %8s %8s %8s%n", "network", "batch", "forward",
+                            "fwd+VBP", "VBP", "fwd+LRP", "LRP", "frames/s", "VBP/fwd", "LRP/VBP", "fL/fV", "GFLOP/s");
                 }
                 for (int b : config.batches()) {
                     Row r = measure(label(name), e, b, config);
                     rows.add(r);
-                    out.printf(Locale.ROOT, "%-8s %5d %9.3f %9.3f %9.4f %9.3f %9.3f %9.0f %8.3f %8.1f %8.2f%s%n", r.net(), r.batch(),
-                            r.forward(), r.forwardVbp(), r.vbp(), r.forwardLrp(), r.lrp(), 1000.0 / r.forwardVbp(),
+                    out.printf(Locale.ROOT, "%-8s %5d %9.3f %9.3f %9.4f %9.3f %9.3f %9.0f %8.3f %8.1f %8.2f %8.1f%s%n", r.net(),
+                            r.batch(), r.forward(), r.forwardVbp(), r.vbp(), r.forwardLrp(), r.lrp(), 1000.0 / r.forwardVbp(),
                             r.vbpOverForward(), r.lrpOverVbp(), r.forwardLrp() / r.forwardVbp(),
-                            r.capacity() < b ? "  (in parts of " + r.capacity() + ")" : "");
+                            forwardFlops(net) / (r.forward() * 1e6), r.capacity() < b ? "  (in parts of " + r.capacity() + ")" : "");
                     out.flush();
                 }
             }
         }
         if (shown != null) {
             out.println("frames/s: images per second of fwd+VBP. VBP/fwd: VisualBackProp alone over the forward pass. "
-                    + "LRP/VBP: each alone. fL/fV: (fwd+LRP) / (fwd+VBP).");
+                    + "LRP/VBP: each alone. fL/fV: (fwd+LRP) / (fwd+VBP). GFLOP/s: of the forward pass (conv and dense).");
+        }
+        if (config.profile() && !config.nets().isEmpty()) {
+            Network net = network(config.nets().get(0), out);
+            if (net != null) {
+                try (InferenceEngine e = Engines.open(net, pref, s -> { })) {
+                    if (e instanceof OpenClEngine oe) {
+                        for (int b : config.batches()) {
+                            profile(label(config.nets().get(0)), oe, b, out);
+                        }
+                    }
+                }
+            }
         }
         return rows;
+    }
+
+    /** Times every launch of forward + VisualBackProp + LRP on one batch, and an empty launch. */
+    private static void profile(String name, OpenClEngine e, int batch, PrintStream out) {
+        if (batch > e.capacity()) {
+            out.println("profile of " + name + " at batch " + batch + ": skipped (more than the " + e.capacity() + " images one pass holds)");
+            return;
+        }
+        Tensor x = Tensor.uniform(e.network().inputShape().withBatch(batch), 0f, 1f, new SplittableRandom(batch));
+        Request all = Request.vbpMask().withLrp(Lrp.paper(), Target.predicted());
+        e.run(x, all);
+        int runs = 3;
+        e.profile(true);
+        long t0 = System.nanoTime();
+        for (int i = 0; i < runs; i++) {
+            e.run(x, all);
+        }
+        double wall = (System.nanoTime() - t0) / 1e6 / runs;
+        java.util.Map<String, long[]> report = new java.util.LinkedHashMap<>(e.profileReport());
+        e.profile(false);
+        double empty = e.emptyLaunchMicros(200);
+        out.println();
+        out.printf(Locale.ROOT, "profile: %s, batch %d, conv split %s; ms per batch (not per image), forward + VBP mask + LRP%n",
+                name, batch, e.convSplit());
+        double sum = 0;
+        int launches = 0;
+        for (java.util.Map.Entry<String, long[]> en : report.entrySet()) {
+            double ms = en.getValue()[0] / 1e6 / runs;
+            sum += ms;
+            launches += (int) (en.getValue()[1] / runs);
+            out.printf(Locale.ROOT, "  %-26s %9.3f%n", en.getKey(), ms);
+        }
+        out.printf(Locale.ROOT, "  %d launches take %.3f ms of %.3f ms; uploads, downloads and host work %.3f ms; "
+                + "an empty launch %.1f us (so %.3f ms of the launches is overhead)%n", launches, sum, wall, wall - sum, empty,
+                launches * empty / 1000);
     }
 
     private static String label(String name) {

@@ -301,6 +301,29 @@ final class OpenClEngine implements InferenceEngine {
         return profile == null ? java.util.Map.of() : java.util.Collections.unmodifiableMap(profile);
     }
 
+    /**
+     * Microseconds of the smallest launch (copying one float), averaged over {@code repeats}: what every launch costs
+     * besides its work (Aparapi setting some 45 kernel arguments, the driver's enqueue, waiting for completion).
+     * Needs a forward pass first (for the arrays).
+     */
+    double emptyLaunchMicros(int repeats) {
+        if (layout == null) {
+            throw new IllegalStateException("run a forward pass first");
+        }
+        Launch tiny = new Launch(NetKernel.OP_COPY_OUT, "empty");
+        tiny.srcOff = layout.expoOff;
+        tiny.outOff = 0;
+        tiny.count = 1;
+        tiny.dst = 1;
+        tiny.items(1, 1);
+        execute(tiny);
+        long t0 = System.nanoTime();
+        for (int i = 0; i < repeats; i++) {
+            execute(tiny);
+        }
+        return (System.nanoTime() - t0) / 1e3 / repeats;
+    }
+
     private void execute(Launch la) {
         la.apply(kernel);
         long t0 = profile == null ? 0 : System.nanoTime();
