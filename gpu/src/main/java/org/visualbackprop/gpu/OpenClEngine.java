@@ -60,7 +60,8 @@ final class OpenClEngine implements InferenceEngine {
         this.device = found.device();
         this.program = DeviceProgram.compile(network);
         this.kernel = new NetKernel();
-        boolean ok = false;
+        // On failure the kernel is not disposed: Aparapi 3.0.2 crashes (frees uninitialized memory) when a kernel that
+        // never ran on OpenCL is disposed, and a leak of a failed kernel is the smaller harm.
         try {
             kernel.setExplicit(true);
             KernelManager.instance().setPreferredDevices(kernel, new LinkedHashSet<>(List.of(device)));
@@ -74,14 +75,17 @@ final class OpenClEngine implements InferenceEngine {
             }
             limits = DeviceProgram.Limits.of(Math.min(max, device.getMaxWorkGroupSize()), convRows(info));
             capacityLimit = capacity(program, limits, device);
-            ok = true;
+            // One launch that does nothing, so that close() may dispose the kernel (see above), and so that a kernel that
+            // does not run on OpenCL is found now rather than at the first batch.
+            Launch nothing = new Launch(NetKernel.OP_COPY_OUT, "first launch");
+            nothing.items(1, 1);
+            kernel.put(kernel.params);
+            execute(nothing);
         } catch (CompileFailedException e) {
             throw new DeviceUnavailableException("the OpenCL compiler of " + info.describe() + " failed on the kernels: "
                     + e.getMessage(), e);
-        } finally {
-            if (!ok) {
-                kernel.dispose();
-            }
+        } catch (IllegalStateException e) {
+            throw new DeviceUnavailableException(e.getMessage(), e);
         }
     }
 
