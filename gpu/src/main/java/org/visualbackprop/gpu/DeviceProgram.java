@@ -485,14 +485,16 @@ final class DeviceProgram {
         final int[] meanBase;
         final int[] interBase;
         final int rawOff;
-        final int levelMax;
+        final long used;
+        final int workSize;
+        /** Offsets into {@link NetKernel#lrp}. */
         final int relA;
         final int relB;
         final int partOff;
         final int sclOff;
         final int expoOff;
-        final long used;
-        final int workSize;
+        final long lrpUsed;
+        final int lrpSize;
 
         Layout(int capacity, Limits limits) {
             this.capacity = capacity;
@@ -519,27 +521,36 @@ final class DeviceProgram {
             }
             rawOff = (int) a;
             a = check(a + (long) capacity * network.inputShape().plane());
-            int lm = 1;
-            for (Op op : ops) {
-                lm = Math.max(lm, op.outShape.sampleSize());
+            used = a;
+            workSize = (int) Math.max(a, NetKernel.MIN_WORK_FLOATS);
+            // the relevance levels alternate between two buffers, each as large as the largest level it holds
+            int[] level = levelSizes();
+            int maxA = 1;
+            int maxB = 1;
+            for (int k = 0; k < level.length; k++) {
+                if (k % 2 == 0) {
+                    maxA = Math.max(maxA, level[k]);
+                } else {
+                    maxB = Math.max(maxB, level[k]);
+                }
             }
-            levelMax = lm;
-            relA = (int) a;
-            a = check(a + (long) capacity * lm);
-            relB = (int) a;
-            a = check(a + (long) capacity * lm);
+            long b = 0;
+            relA = 0;
+            b = check(b + (long) capacity * maxA);
+            relB = (int) b;
+            b = check(b + (long) capacity * maxB);
             int gpsMax = 1;
             for (LrpStep st : lrpSteps) {
                 gpsMax = Math.max(gpsMax, gps(st, limits));
             }
-            partOff = (int) a;
-            a = check(a + (long) capacity * gpsMax);
-            sclOff = (int) a;
-            a = check(a + capacity);
-            expoOff = (int) a;
-            a = check(a + capacity);
-            used = a;
-            workSize = (int) Math.max(a, NetKernel.MIN_WORK_FLOATS);
+            partOff = (int) b;
+            b = check(b + (long) capacity * gpsMax);
+            sclOff = (int) b;
+            b = check(b + capacity);
+            expoOff = (int) b;
+            b = check(b + capacity);
+            lrpUsed = b;
+            lrpSize = (int) Math.max(b, NetKernel.MIN_WORK_FLOATS);
             vbpMeta = new int[Math.max(1, fusedStages * NetKernel.STAGE_INTS)];
             if (fusedStages > 0) {
                 List<VbpPlan.Stage> stages = plan.stages();
@@ -561,15 +572,15 @@ final class DeviceProgram {
         /** Stage descriptors of the fused VisualBackProp launch ({@link NetKernel#meta}). */
         final int[] vbpMeta;
 
-        /** Bytes on the device: the work array, the outputs and the weights. */
+        /** Bytes on the device: the work and LRP arrays, the outputs and the weights. */
         long bytes() {
             long details = plan == null ? 0 : vbpDetailSize(capacity);
-            return 4L * workSize + 4L * details + 4L * params.length
+            return 4L * workSize + 4L * lrpSize + 4L * details + 4L * params.length
                     + 4L * capacity * (2L * outputs + 2L * network.inputShape().sampleSize() + network.inputShape().plane() + 3);
         }
 
         private long check(long size) {
-            if (size > Integer.MAX_VALUE - 8) {
+            if (size > MAX_ARRAY_FLOATS) {
                 throw new IllegalArgumentException("a batch of " + capacity + " needs " + size
                         + " floats of device memory, more than one Java array holds: use smaller batches");
             }
@@ -577,10 +588,32 @@ final class DeviceProgram {
         }
     }
 
+    /** The most floats one array may hold: Aparapi counts a buffer's bytes in an {@code int}. */
+    static final long MAX_ARRAY_FLOATS = (Integer.MAX_VALUE - 64L) / 4;
+
+    /** Relevance floats per image of each level of the LRP walk, the score level first. */
+    int[] levelSizes() {
+        if (lrpError != null) {
+            return new int[0];
+        }
+        int[] s = new int[lrpSteps.size() + 1];
+        s[0] = ops.get(scoreRegion).outShape.sampleSize();
+        for (int k = 0; k < lrpSteps.size(); k++) {
+            s[k + 1] = lrpSteps.get(k).toInput() ? 0 : lrpSteps.get(k).op().inShape.sampleSize();
+        }
+        return s;
+    }
+
     /** Bytes per image of the device arrays, not counting the fixed minimum (for the capacity limit). */
     long bytesPerImage(Limits limits) {
         Layout one = new Layout(1, limits);
-        return 4L * one.used + one.bytes() - 4L * one.workSize - 4L * params.length;
+        return 4L * (one.used + one.lrpUsed) + one.bytes() - 4L * (one.workSize + one.lrpSize) - 4L * params.length;
+    }
+
+    /** The largest batch whose work and LRP arrays each fit one Aparapi buffer. */
+    int capacityByArrays(Limits limits) {
+        Layout one = new Layout(1, limits);
+        return (int) Math.max(1, Math.min(MAX_ARRAY_FLOATS / Math.max(1, one.used), MAX_ARRAY_FLOATS / Math.max(1, one.lrpUsed)));
     }
 
     /** Work items per sample of an LRP step, and so its groups per sample for a work-group size. */
@@ -870,6 +903,7 @@ final class DeviceProgram {
     /** Copies LRP's exponents after the input relevance in {@link NetKernel#relIn}. */
     Launch lrpExponents(int n, Layout lay, Limits lim) {
         Launch c = copyOut("exponents", lay.expoOff, n * network.inputShape().sampleSize(), n, lim);
+        c.src = 1;
         c.dst = 1;
         return c;
     }

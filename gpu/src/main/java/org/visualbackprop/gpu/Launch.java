@@ -33,6 +33,7 @@ final class Launch {
     int tileT = 1;
     int tiles = 1;
     int groups = 1;
+    int src;
     int dst;
     int rawOff;
     int partOff;
@@ -122,6 +123,7 @@ final class Launch {
         k.tileT = tileT;
         k.tiles = tiles;
         k.groups = groups;
+        k.src = src;
         k.dst = dst;
         k.rawOff = rawOff;
         k.partOff = partOff;

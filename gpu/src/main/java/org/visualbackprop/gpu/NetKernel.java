@@ -16,10 +16,10 @@ import com.aparapi.Kernel;
  * no {@code break}/{@code continue}, simple conditions. Each operation has a plain-Java twin in core, named in its
  * javadoc, and the parity tests compare the two.
  *
- * <p>Array layout. {@code work} holds everything that stays on the device between launches, at the offsets of
- * {@link DeviceProgram.Layout}: every materialized layer output (a region: the batch sample after sample, NCHW),
- * the averaged maps, intermediate and raw masks of VisualBackProp, the two relevance levels of LRP and its per-sample
- * scales. {@code params} holds the weights in the layouts the operations read. The small output arrays are written
+ * <p>Array layout. {@code work} holds what the forward pass and VisualBackProp keep on the device between launches,
+ * at the offsets of {@link DeviceProgram.Layout}: every materialized layer output (a region: the batch sample after
+ * sample, NCHW), the averaged maps, intermediate and raw masks; {@code lrp} holds LRP's two relevance levels, group
+ * maxima, scales and exponents. {@code params} holds the weights in the layouts the operations read. The small output arrays are written
  * by the last operation that computes them and downloaded right after.
  */
 final class NetKernel extends Kernel {
@@ -58,14 +58,20 @@ final class NetKernel extends Kernel {
     /** The batch as uploaded. */
     float[] input = new float[1];
     /**
-     * Everything that lives on the device from one launch to the next: activations, averaged maps, intermediate
-     * masks, raw masks, relevance levels, LRP's group maxima, scales and exponents, at the offsets of
-     * {@link DeviceProgram.Layout}. One array, allocated large (at least {@link #MIN_WORK_FLOATS}), because Aparapi
+     * What the forward pass and VisualBackProp keep on the device from one launch to the next: activations, averaged
+     * maps, intermediate masks, raw masks, at the offsets of {@link DeviceProgram.Layout}. Allocated large (at least {@link #MIN_WORK_FLOATS}), because Aparapi
      * re-creates a buffer from the Java array whenever the garbage collector has moved that array: a small array
      * written on the device and read by a later launch could lose its contents, while G1 never moves an array this
      * large (a humongous object).
      */
     float[] work = new float[1];
+    /**
+     * What LRP keeps on the device from launch to launch: the two relevance levels, the group maxima, the per-sample
+     * scales and exponents. Apart from {@link #work} because Aparapi counts a buffer's bytes in an {@code int}: one
+     * array holds at most 2 GiB, and NetSVF needs about 40 MB per image for activations and relevance together.
+     * Allocated as large as {@link #work}, for the same reason.
+     */
+    float[] lrp = new float[1];
     /** Weights and biases in the layouts of the operations; written once. */
     float[] params = new float[1];
     /** Outputs, downloaded after their last writer: normalized masks, flat flags, predictions, input relevance. */
@@ -114,6 +120,7 @@ final class NetKernel extends Kernel {
     int tileT;
     int tiles;
     int groups;
+    int src;
     int dst;
     int rawOff;
     int partOff;
@@ -1179,7 +1186,7 @@ final class NetKernel extends Kernel {
         if (dst == 1) {
             relIn[idx] = v;
         } else {
-            work[outOff + idx] = v;
+            lrp[outOff + idx] = v;
         }
         return abs(v);
     }
@@ -1197,7 +1204,7 @@ final class NetKernel extends Kernel {
             localBarrier();
         }
         if (lid == 0) {
-            work[partOff + n * gps + groupInSample] = lmem[0];
+            lrp[partOff + n * gps + groupInSample] = lmem[0];
         }
     }
 
@@ -1217,11 +1224,11 @@ final class NetKernel extends Kernel {
             }
             float m = storeRel(gid, r);
             if (j == targets[n]) {
-                work[partOff + n] = m;
+                lrp[partOff + n] = m;
             }
             if (j == 0) {
-                work[expoOff + n] = 0f;
-                work[sclOff + n] = 1f;
+                lrp[expoOff + n] = 0f;
+                lrp[sclOff + n] = 1f;
             }
         }
     }
@@ -1253,7 +1260,7 @@ final class NetKernel extends Kernel {
         int size = getLocalSize();
         float m = 0f;
         for (int k = lid; k < gps; k += size) {
-            m = max(m, work[partOff + n * gps + k]);
+            m = max(m, lrp[partOff + n * gps + k]);
         }
         lmem[lid] = m;
         localBarrier();
@@ -1278,10 +1285,10 @@ final class NetKernel extends Kernel {
                     }
                     e = max(-125, min(126, e));
                     sc = pow2(-e);
-                    work[expoOff + n] = work[expoOff + n] + e;
+                    lrp[expoOff + n] = lrp[expoOff + n] + e;
                 }
             }
-            work[sclOff + n] = sc;
+            lrp[sclOff + n] = sc;
         }
     }
 
@@ -1329,7 +1336,7 @@ final class NetKernel extends Kernel {
                 int ky = y + ph - oy * sh;
                 for (int ox = fx; ox <= lx; ox++) {
                     int kx = x + pw - ox * sw;
-                    float s = work[sBase + co * outPlane + oy * outW + ox];
+                    float s = lrp[sBase + co * outPlane + oy * outW + ox];
                     int wi = wOff + ((wc + ky) * kw + kx) * 8;
                     c0 += params[wi] * s;
                     c1 += params[wi + 1] * s;
@@ -1344,7 +1351,7 @@ final class NetKernel extends Kernel {
         }
         float m = 0f;
         if (item < items) {
-            float sc = work[sclOff + n];
+            float sc = lrp[sclOff + n];
             int ci = cg * 8;
             int b = n * cin * inPlane + q;
             m = max(m, lrpConvStore(b, ci, inPlane, c0 * sc));
@@ -1384,12 +1391,12 @@ final class NetKernel extends Kernel {
         int sBase = srcOff + n * cout;
         float c = 0f;
         for (int o = 0; o < cout; o++) {
-            c += params[wOff + o * cin + i] * work[sBase + o];
+            c += params[wOff + o * cin + i] * lrp[sBase + o];
         }
         float m = 0f;
         if (item < cin) {
             int idx = n * cin + i;
-            m = storeRel(idx, work[aOff + idx] * (c * work[sclOff + n]));
+            m = storeRel(idx, work[aOff + idx] * (c * lrp[sclOff + n]));
         }
         groupMax(m, n, gin);
     }
@@ -1424,13 +1431,13 @@ final class NetKernel extends Kernel {
         for (int oy = fy; oy <= ly; oy++) {
             for (int ox = fx; ox <= lx; ox++) {
                 if (winner(base, oy, ox) == q) {
-                    v += work[sBase + oy * outW + ox];
+                    v += lrp[sBase + oy * outW + ox];
                 }
             }
         }
         float m = 0f;
         if (item < items) {
-            m = storeRel(n * items + it, v * work[sclOff + n]);
+            m = storeRel(n * items + it, v * lrp[sclOff + n]);
         }
         groupMax(m, n, gin);
     }
@@ -1454,23 +1461,28 @@ final class NetKernel extends Kernel {
             int idx = n * items + item;
             int c = item / plane;
             float xs = params[wOff + c] * work[aOff + idx];
-            m = storeRel(idx, xs * ratio(work[srcOff + idx] * work[sclOff + n], work[inOff + idx]));
+            m = storeRel(idx, xs * ratio(lrp[srcOff + idx] * lrp[sclOff + n], work[inOff + idx]));
         }
         groupMax(m, n, gin);
     }
 
     /**
-     * {@code detail[outOff + i] = work[srcOff + i]} for {@code i < count} (into {@code relIn} when {@code dst == 1}):
+     * {@code detail[outOff + i] = work[srcOff + i]} for {@code i < count} (from {@code lrp} when {@code src == 1}, into
+     * {@code relIn} when {@code dst == 1}):
      * gathers the parts of {@code work} a caller wants to download (averaged maps, intermediate and raw masks; LRP's
      * exponents after the input relevance) into an array downloaded as a whole.
      */
     private void copyOutOp() {
         int i = getGlobalId();
         if (i < count) {
+            float v = work[srcOff + i];
+            if (src == 1) {
+                v = lrp[srcOff + i];
+            }
             if (dst == 1) {
-                relIn[outOff + i] = work[srcOff + i];
+                relIn[outOff + i] = v;
             } else {
-                detail[outOff + i] = work[srcOff + i];
+                detail[outOff + i] = v;
             }
         }
     }

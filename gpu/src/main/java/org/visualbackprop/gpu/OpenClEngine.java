@@ -111,17 +111,18 @@ final class OpenClEngine implements InferenceEngine {
     }
 
     /**
-     * The largest batch for the device's memory: at most 60% of its global memory, the work array within its
-     * largest allocation, and the host copies within half the Java heap (system property {@code vbp.opencl.maxBatch}
-     * lowers it).
+     * The largest batch for the device's memory: at most 60% of its global memory, each array within the device's
+     * largest allocation and within 2 GiB (Aparapi counts bytes in an {@code int}), and the host copies within half
+     * the Java heap (system property {@code vbp.opencl.maxBatch} lowers it).
      */
     static int capacity(DeviceProgram program, DeviceProgram.Limits limits, OpenCLDevice device) {
         long perImage = Math.max(1, program.bytesPerImage(limits));
         long byDevice = (long) (device.getGlobalMemSize() * 0.6) / perImage;
-        long workPerImage = Math.max(1, 4L * program.new Layout(1, limits).used);
-        long byAlloc = device.getMaxMemAllocSize() > 0 ? device.getMaxMemAllocSize() / workPerImage : Long.MAX_VALUE;
+        DeviceProgram.Layout one = program.new Layout(1, limits);
+        long largestPerImage = 4L * Math.max(1, Math.max(one.used, one.lrpUsed));
+        long byAlloc = device.getMaxMemAllocSize() > 0 ? device.getMaxMemAllocSize() / largestPerImage : Long.MAX_VALUE;
         long byHeap = Runtime.getRuntime().maxMemory() / 2 / perImage;
-        long byArray = (Integer.MAX_VALUE - 8L) * 4 / workPerImage;
+        long byArray = program.capacityByArrays(limits);
         long cap = Math.min(Math.min(byDevice, byAlloc), Math.min(byHeap, byArray));
         Integer prop = Integer.getInteger("vbp.opencl.maxBatch");
         if (prop != null && prop > 0) {
@@ -267,6 +268,7 @@ final class OpenClEngine implements InferenceEngine {
             int cap = Math.max(n, layout == null ? 0 : layout.capacity);
             layout = program.new Layout(cap, limits);
             kernel.work = new float[layout.workSize];
+            kernel.lrp = new float[layout.lrpSize];
             kernel.meta = layout.vbpMeta;
             kernel.put(kernel.meta);
             planned = 0;
@@ -331,7 +333,11 @@ final class OpenClEngine implements InferenceEngine {
     private void execute(Launch la) {
         la.apply(kernel);
         long t0 = profile == null ? 0 : System.nanoTime();
-        kernel.execute(la.range(device));
+        try {
+            kernel.execute(la.range(device));
+        } catch (RuntimeException | AssertionError e) { // Aparapi's fallback after a failed launch can end in either
+            throw new IllegalStateException("the OpenCL launch " + la + " failed on " + info.describe() + ": " + e, e);
+        }
         if (profile != null) {
             long[] acc = profile.computeIfAbsent(la.label, k -> new long[2]);
             acc[0] += System.nanoTime() - t0;

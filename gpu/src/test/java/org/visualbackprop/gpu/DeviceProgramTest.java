@@ -64,6 +64,12 @@ class DeviceProgramTest {
     }
 
     @Test
+    void netSvfAtBatch64FitsAparapisTwoGigabyteBuffers() {
+        DeviceProgram p = DeviceProgram.compile(PaperNets.netSvf(1));
+        assertTrue(p.capacityByArrays(LIMITS) >= 64, "capacity " + p.capacityByArrays(LIMITS));
+    }
+
+    @Test
     void foldingFollowsLrpsRule() {
         Network net = PaperNets.small(new Shape(1, 1, 20, 30), 3, true, 2);
         boolean[] fold = DeviceProgram.foldable(net);
@@ -107,7 +113,7 @@ class DeviceProgramTest {
     }
 
     @Test
-    void layoutRegionsDoNotOverlapAndTheWorkArrayIsHumongous() {
+    void layoutRegionsDoNotOverlapAndTheArraysAreHumongous() {
         DeviceProgram p = DeviceProgram.compile(PaperNets.signNet(1));
         DeviceProgram.Layout lay = p.new Layout(3, LIMITS);
         int prev = -1;
@@ -115,8 +121,14 @@ class DeviceProgramTest {
             assertTrue(b > prev);
             prev = b;
         }
-        assertTrue(lay.relB - lay.relA >= 3 * lay.levelMax);
-        assertTrue(lay.expoOff + 3 <= lay.used && lay.used <= lay.workSize);
-        assertTrue(lay.workSize >= NetKernel.MIN_WORK_FLOATS);
+        int[] levels = p.levelSizes();
+        int maxA = 0;
+        for (int k = 0; k < levels.length; k += 2) {
+            maxA = Math.max(maxA, levels[k]);
+        }
+        assertEquals(3 * maxA, lay.relB - lay.relA);
+        assertTrue(lay.rawOff + 3 * 125 * 125 <= lay.used && lay.used <= lay.workSize);
+        assertTrue(lay.expoOff + 3 <= lay.lrpUsed && lay.lrpUsed <= lay.lrpSize);
+        assertTrue(lay.workSize >= NetKernel.MIN_WORK_FLOATS && lay.lrpSize >= NetKernel.MIN_WORK_FLOATS);
     }
 }
