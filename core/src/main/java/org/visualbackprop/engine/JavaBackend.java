@@ -16,7 +16,7 @@ public final class JavaBackend implements ComputeBackend {
 
     private static final DeviceInfo DEVICE = new DeviceInfo(DEVICE_ID, "java", DeviceType.JAVA_THREADS,
             "Java threads", System.getProperty("java.vm.vendor"),
-            "Java " + System.getProperty("java.version") + ", " + Sgemm.describe(),
+            "Java " + System.getProperty("java.version") + ", " + Sgemm.describe().replaceFirst(", \\d+ threads?$", ""),
             Parallel.threads(), Runtime.getRuntime().maxMemory());
 
     @Override
