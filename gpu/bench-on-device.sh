@@ -5,7 +5,7 @@
 #   here (the build machine), from the project root:   gpu/bench-on-device.sh prepare
 #       builds the modules, collects the runtime and test jars and makes .device/ with ../shared/device/prepare.sh
 #       (plus jdk.incubator.vector in the runtime: the Java baseline needs the Vector API)
-#   there, as the one prepared command (carry .device):  bash gpu/bench-on-device.sh run
+#   there, as the one prepared command (carry .device, a 600 s limit):  bash gpu/bench-on-device.sh run
 #       writes $OUT/devices.txt, $OUT/parity.txt, $OUT/bench-gpu.txt, $OUT/bench-gpu-rows.txt, $OUT/bench-java.txt
 #
 # Each phase has its own time limit, so that a slow phase cannot cost the others their output; the GPU parts come
@@ -56,13 +56,13 @@ run() {
     [[ -f $d/model.t7b ]] && authors=(-Dvbp.authors.dir="$d") && break
   done
   { nvidia-smi -L || true; clinfo -l || true; } > "$OUT/devices.txt" 2>&1
-  timeout 150 "${java[@]}" -Dvbp.requireOpenCL=true "${authors[@]}" org.visualbackprop.gpu.DeviceTestRunner \
+  timeout 150 "${java[@]}" -Dvbp.requireOpenCL=true ${authors[@]+"${authors[@]}"} org.visualbackprop.gpu.DeviceTestRunner \
       > "$OUT/parity.txt" 2>&1 || echo "parity tests: exit status $?" >> "$OUT/parity.txt"
-  timeout 150 "${java[@]}" "${authors[@]}" org.visualbackprop.gpu.Bench --device gpu "${quick[@]}" \
+  timeout 150 "${java[@]}" ${authors[@]+"${authors[@]}"} org.visualbackprop.gpu.Bench --device gpu ${quick[@]+"${quick[@]}"} \
       > "$OUT/bench-gpu.txt" 2>&1 || echo "bench: exit status $?" >> "$OUT/bench-gpu.txt"
-  timeout 60 "${java[@]}" -Dvbp.opencl.conv=rows org.visualbackprop.gpu.Bench --device gpu --nets netsvf --no-profile "${quick[@]}" \
+  timeout 60 "${java[@]}" -Dvbp.opencl.conv=rows org.visualbackprop.gpu.Bench --device gpu --nets netsvf --no-profile ${quick[@]+"${quick[@]}"} \
       > "$OUT/bench-gpu-rows.txt" 2>&1 || echo "bench: exit status $?" >> "$OUT/bench-gpu-rows.txt"
-  timeout 180 "${java[@]}" "${authors[@]}" org.visualbackprop.gpu.Bench --device java --repeats 3 --warmup 1 "${quick[@]}" \
+  timeout 180 "${java[@]}" ${authors[@]+"${authors[@]}"} org.visualbackprop.gpu.Bench --device java --repeats 3 --warmup 1 ${quick[@]+"${quick[@]}"} \
       > "$OUT/bench-java.txt" 2>&1 || echo "bench: exit status $?" >> "$OUT/bench-java.txt"
   tail -n 5 "$OUT/parity.txt"; cat "$OUT/bench-gpu.txt"
 }
