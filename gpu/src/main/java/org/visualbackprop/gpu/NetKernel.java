@@ -1174,7 +1174,7 @@ final class NetKernel extends Kernel {
     /**
      * Stores relevance {@code r} of element {@code idx} (sample-major index within a level) of the level being
      * written: divided by the denominator of the linear layer below when {@code zOff >= 0} (so that layer's step
-     * reads it ready to use), into {@code rel} at {@code outOff}, or into {@code relIn} when {@code dst == 1}.
+     * reads it ready to use), into {@code lrp} at {@code outOff}, or into {@code relIn} when {@code dst == 1}.
      *
      * @return the magnitude stored, for the per-sample scale
      */
@@ -1191,7 +1191,7 @@ final class NetKernel extends Kernel {
         return abs(v);
     }
 
-    /** Reduces each work item's {@code m} to the group's maximum, written to {@code part[n * gps + group]}. */
+    /** Reduces each work item's {@code m} to the group's maximum, written to {@code lrp[partOff + n * gps + group]}. */
     private void groupMax(float m, int n, int groupInSample) {
         int lid = getLocalId();
         int size = getLocalSize();
@@ -1211,7 +1211,7 @@ final class NetKernel extends Kernel {
     /**
      * LRP's start: relevance at the score layer is the targeted score, zero elsewhere ({@code Lrp.attribute}).
      * {@code count = batch * cout}; {@code aOff} scores; {@code zOff} the same when the score layer is linear;
-     * {@code outOff}. Resets the per-sample exponents and scales; the level's maximum goes to {@code part[n]}.
+     * {@code outOff}. Resets the per-sample exponents and scales; the level's maximum goes to {@code lrp[partOff + n]}.
      */
     private void lrpInitOp() {
         int gid = getGlobalId();
@@ -1250,8 +1250,8 @@ final class NetKernel extends Kernel {
 
     /**
      * The per-sample power-of-two scale of the level just written ({@code Lrp.rescale}): from the group maxima
-     * {@code part[n * gps ..]}, the exponent e with {@code 2^(e-1) <= max < 2^e} (clamped to [-125, 126]); the next
-     * step multiplies by {@code scl[n] = 2^-e} and {@code expo[n]} adds e. Zero or non-finite maxima leave the scale
+     * {@code lrp[partOff + n * gps ..]}, the exponent e with {@code 2^(e-1) <= max < 2^e} (clamped to [-125, 126]); the next
+     * step multiplies by the scale {@code 2^-e} (at {@code sclOff + n}) and the exponent (at {@code expoOff + n}) adds e. Zero or non-finite maxima leave the scale
      * at 1. One work group per sample.
      */
     private void lrpExpOp() {
