@@ -47,7 +47,17 @@ public final class Target {
      * @throws IllegalArgumentException when a given index is outside the outputs
      */
     public int[] resolve(Trace trace) {
-        Tensor scores = trace.output(scoreLayer(trace.network()));
+        return resolve(trace.output(scoreLayer(trace.network())));
+    }
+
+    /**
+     * The chosen output index of every sample, from the scores themselves (the output of {@link #scoreLayer}), for
+     * callers that hold the scores but no trace (a compute engine that ran the forward pass on a device).
+     *
+     * @param scores {@code n x k x 1 x 1} (any {@code n x c x h x w}: a sample's values are its outputs), not modified
+     * @throws IllegalArgumentException when a given index is outside the outputs
+     */
+    public int[] resolve(Tensor scores) {
         int n = scores.shape().n();
         int k = scores.shape().sampleSize();
         int[] out = new int[n];
