@@ -149,19 +149,27 @@ public final class Pictures {
      * for display only and scaled (nearest neighbour) to the input's width.
      */
     public static BufferedImage vbpSteps(Explanation e, int n) {
-        Tensor input = e.input();
+        return vbpSteps(e.input(), n, e.mask(), e.averagedMaps(), e.intermediateMasks(), e.levelNames());
+    }
+
+    /**
+     * Figure 2 from its parts (as an explanation or a compute engine's maps hold them): the batch, the normalized
+     * masks, and per conv layer (shallowest first) the averaged maps and intermediate masks, each {@code n x 1 x h x w}.
+     */
+    public static BufferedImage vbpSteps(Tensor input, int n, Tensor mask, List<Tensor> averaged, List<Tensor> intermediate,
+                                         List<String> levelNames) {
         Shape s = input.shape();
         List<BufferedImage[]> rows = new ArrayList<>();
-        rows.add(new BufferedImage[] {Images.toImage(gray(input, n), 0), heat(map(e.mask(), n), s.h(), s.w())});
+        rows.add(new BufferedImage[] {Images.toImage(gray(input, n), 0), heat(map(mask, n), s.h(), s.w())});
         List<String> labels = new ArrayList<>();
         labels.add("input | mask");
-        for (int l = 0; l < e.averagedMaps().size(); l++) {
-            Tensor avg = e.averagedMaps().get(l);
-            Tensor mid = e.intermediateMasks().get(l);
+        for (int l = 0; l < averaged.size(); l++) {
+            Tensor avg = averaged.get(l);
+            Tensor mid = intermediate.get(l);
             rows.add(new BufferedImage[] {
                     heat(minMax(map(avg, n)), avg.shape().h(), avg.shape().w()),
                     heat(minMax(map(mid, n)), mid.shape().h(), mid.shape().w())});
-            labels.add(e.levelNames().get(l) + ": averaged | intermediate");
+            labels.add(levelNames.get(l) + ": averaged | intermediate");
         }
         return grid(rows, labels, displayWidth(s.w()));
     }

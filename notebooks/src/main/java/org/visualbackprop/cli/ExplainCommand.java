@@ -12,7 +12,12 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.visualbackprop.explain.Attribution;
-import org.visualbackprop.explain.Explanation;
+import org.visualbackprop.engine.DevicePreference;
+import org.visualbackprop.engine.Engines;
+import org.visualbackprop.engine.InferenceEngine;
+import org.visualbackprop.engine.Relevance;
+import org.visualbackprop.engine.Request;
+import org.visualbackprop.engine.VbpMaps;
 import org.visualbackprop.explain.Gradients;
 import org.visualbackprop.explain.Lrp;
 import org.visualbackprop.explain.Target;
@@ -75,6 +80,12 @@ final class ExplainCommand implements Callable<Integer> {
     @Option(names = "--input-shape", paramLabel = "CxHxW", description = "Input size for Torch7 models, which do not record it (default: 1x125x640 when it fits).")
     String inputShape;
 
+    @Option(names = "--device", defaultValue = "java", paramLabel = "java|gpu|opencl-cpu|auto",
+            description = {"Where VisualBackProp and LRP run: java (core, the default), gpu or opencl-cpu (the gpu module's OpenCL "
+                    + "kernels), or auto (an OpenCL GPU, else an OpenCL CPU, else java). The device is reported. OpenCL runs evaluation "
+                    + "mode only, vbp and lrp only (fold rule)."})
+    String device;
+
     @Option(names = {"-q", "--quiet"}, description = "No progress bar.")
     boolean quiet;
 
@@ -100,12 +111,23 @@ final class ExplainCommand implements Callable<Integer> {
         Shape in = net.inputShape();
         VbpPlan plan = methods.contains("vbp") ? VbpPlan.of(net) : null;
         Target tgt = target == null ? Target.predicted() : Target.output(target);
+        DevicePreference pref = DevicePreference.parse(device);
+        InferenceEngine engine = null;
+        if (pref != DevicePreference.JAVA) {
+            if (mode != Mode.EVAL) {
+                throw new IllegalArgumentException("--device " + device + " runs evaluation mode only; use --device java with --batchnorm batch");
+            }
+            if (methods.contains("gradient") || methods.contains("gradxinput")) {
+                throw new IllegalArgumentException("the gradient methods run on --device java only");
+            }
+            engine = Engines.open(net, pref, note -> System.err.println("vbp explain: " + note));
+        }
         List<Inputs.Item> items = Inputs.list(input);
         int perBatch = mode == Mode.BATCH_STATISTICS ? items.size() : batch;
         Files.createDirectories(out);
-        int scoreLayer = Target.scoreLayer(net);
         boolean classifier = net.layer(net.size() - 1).kind().equals("LogSoftmax");
         List<String> notes = new ArrayList<>();
+        String deviceName = "java (core, " + org.visualbackprop.compute.Sgemm.describe() + ")";
         long start = System.nanoTime();
         try (PrintWriter csv = new PrintWriter(Files.newBufferedWriter(out.resolve("predictions.csv"), StandardCharsets.UTF_8));
              Progress progress = Progress.start("explain", items.size(), "img", quiet)) {
@@ -118,13 +140,31 @@ final class ExplainCommand implements Callable<Integer> {
                     xs.add(Inputs.load(it, in, fitting));
                 }
                 Tensor x = Tensor.stack(xs);
-                trace = plan != null ? VisualBackProp.trace(net, plan, x, mode, trace) : net.trace(x, mode, trace);
-                Explanation vbp = plan != null ? VisualBackProp.explain(trace, plan) : null;
-                Attribution lrpResult = methods.contains("lrp") ? lrp.attribute(trace, tgt) : null;
-                Attribution grad = methods.contains("gradient") ? Gradients.sensitivity(trace, tgt) : null;
-                Attribution gxi = methods.contains("gradxinput") ? Gradients.gradientTimesInput(trace, tgt) : null;
-                Tensor result = trace.result();
-                Tensor scores = trace.output(scoreLayer);
+                Tensor result;
+                VbpMaps vbp = null;
+                Relevance lrpResult = null;
+                Attribution lrpJava = null;
+                Attribution grad = null;
+                Attribution gxi = null;
+                if (engine != null) {
+                    Request req = methods.contains("vbp") ? Request.vbpAll() : Request.predictions();
+                    if (methods.contains("lrp")) {
+                        req = req.withLrp(lrp, tgt);
+                    }
+                    org.visualbackprop.engine.Result r = engine.run(x, req);
+                    deviceName = r.device().toString();
+                    result = r.predictions();
+                    vbp = r.vbp();
+                    lrpResult = r.lrp();
+                } else {
+                    trace = plan != null ? VisualBackProp.trace(net, plan, x, mode, trace) : net.trace(x, mode, trace);
+                    vbp = plan != null ? VbpMaps.of(VisualBackProp.explain(trace, plan), true) : null;
+                    lrpJava = methods.contains("lrp") ? lrp.attribute(trace, tgt) : null;
+                    lrpResult = lrpJava == null ? null : Relevance.of(lrpJava);
+                    grad = methods.contains("gradient") ? Gradients.sensitivity(trace, tgt) : null;
+                    gxi = methods.contains("gradxinput") ? Gradients.gradientTimesInput(trace, tgt) : null;
+                    result = trace.result();
+                }
                 for (int i = 0; i < part.size(); i++) {
                     String stem = part.get(i).stem();
                     int k = result.shape().sampleSize();
@@ -146,7 +186,8 @@ final class ExplainCommand implements Callable<Integer> {
                         vbpMask = Pictures.map(vbp.mask(), i);
                         writeMap(stem, "vbp", vbpMask, in, false);
                         writePictures(stem, "vbp", x, i, vbpMask);
-                        Images.writePng(Pictures.vbpSteps(vbp, i), out.resolve(stem + ".vbp-steps.png"));
+                        Images.writePng(Pictures.vbpSteps(x, i, vbp.mask(), vbp.averagedMaps(), vbp.intermediateMasks(), vbp.levelNames()),
+                                out.resolve(stem + ".vbp-steps.png"));
                         if (vbp.isFlat(i)) {
                             notes.add(stem + ": the VisualBackProp mask is flat (some layer had every unit off); its mask is all zeros");
                         }
@@ -156,8 +197,8 @@ final class ExplainCommand implements Callable<Integer> {
                         writeMap(stem, "lrp", map, in, true);
                         double[] display = Pictures.displayMask(map);
                         writePictures(stem, "lrp", x, i, display);
-                        Attribution.Conservation c = lrpResult.conservation().get(i);
-                        if (c.deadLayer() != null) {
+                        Attribution.Conservation c = lrpJava == null ? null : lrpJava.conservation().get(i);
+                        if (c != null && c.deadLayer() != null) {
                             notes.add(stem + ": LRP relevance stops at " + c.deadLayer() + " (every unit feeding it is off: the output "
                                     + String.format("%.4g", c.output()) + " is its bias alone); the LRP map is zero");
                         }
@@ -175,11 +216,15 @@ final class ExplainCommand implements Callable<Integer> {
                 }
                 progress.step(part.size());
             }
+        } finally {
+            if (engine != null) {
+                engine.close();
+            }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        System.out.printf("explained %d input%s with %s (%s, BatchNorm %s) in %.1f s; results in %s%n", items.size(),
+        System.out.printf("explained %d input%s with %s (%s, BatchNorm %s) on %s in %.1f s; results in %s%n", items.size(),
                 items.size() == 1 ? "" : "s", String.join(", ", methods), m.source(),
-                mode == Mode.EVAL ? "running statistics" : "batch statistics", seconds, out);
+                mode == Mode.EVAL ? "running statistics" : "batch statistics", deviceName, seconds, out);
         for (String n : notes) {
             System.out.println("note: " + n);
         }

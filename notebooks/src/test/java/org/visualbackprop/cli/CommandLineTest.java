@@ -106,4 +106,34 @@ class CommandLineTest {
         assertEquals(2, lr.status());
         assertTrue(lr.err().contains("learning rate must be > 0"), lr.err());
     }
+
+    @Test
+    void explainOnAnOpenClDeviceWritesWhatJavaWrites(@TempDir Path dir) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(org.visualbackprop.engine.Engines.list().hasOpenCL()
+                || Boolean.getBoolean("vbp.requireOpenCL"), "no OpenCL device: skipping the --device check");
+        Path model = dir.resolve("bars.vbpm");
+        assertEquals(0, run("train", "--data", "bars", "--samples", "64", "--val-samples", "16", "--epochs", "1", "--quiet",
+                "--out", model.toString()).status());
+        Path in = dir.resolve("bars.npy");
+        Npy.write(in, Datasets.batch(BarPositions.of(32, 64, 3, 5), 0, 3).inputs());
+        for (String device : List.of("java", "opencl-cpu")) {
+            Result r = run("explain", "--model", model.toString(), "--input", in.toString(), "--method", "vbp,lrp", "--device", device,
+                    "--quiet", "--out", dir.resolve(device).toString());
+            assertEquals(0, r.status(), r.err());
+            assertTrue(r.out().contains(device.equals("java") ? "on java" : "on opencl"), r.out());
+        }
+        for (int i = 0; i < 3; i++) {
+            for (String m : List.of("vbp", "lrp")) {
+                float[] a = Npy.read(dir.resolve("java/bars_" + i + "." + m + ".npy")).floats();
+                float[] b = Npy.read(dir.resolve("opencl-cpu/bars_" + i + "." + m + ".npy")).floats();
+                float scale = 1e-30f;
+                for (float v : a) {
+                    scale = Math.max(scale, Math.abs(v));
+                }
+                for (int q = 0; q < a.length; q++) {
+                    assertEquals(a[q], b[q], 1e-3f * scale, m + " of bars_" + i + " at " + q);
+                }
+            }
+        }
+    }
 }
