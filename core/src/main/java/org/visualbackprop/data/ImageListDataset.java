@@ -63,11 +63,11 @@ final class ImageListDataset implements Dataset {
     public void load(int index, float[] input, int inputOffset, float[] target, int targetOffset) {
         Item item = items.get(Objects.checkIndex(index, items.size()));
         try {
-            BufferedImage img = Pixels.read(item.image());
+            BufferedImage img = org.visualbackprop.image.Images.read(item.image());
             int w = img.getWidth();
             int h = img.getHeight();
             int[] r = cropper.crop(item, w, h);
-            float[] planes = Pixels.planes(img, channels);
+            float[] planes = org.visualbackprop.image.Images.planes(img, channels);
             float[] cut = Pixels.crop(planes, channels, h, w, r[0], r[1], r[2], r[3]);
             Pixels.resize(cut, channels, r[3], r[2], input, inputOffset, height, width);
         } catch (IOException e) {

@@ -1,91 +1,12 @@
 package org.visualbackprop.data;
 
-import java.awt.image.BufferedImage;
-import java.awt.image.Raster;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
-import javax.imageio.ImageIO;
-import org.visualbackprop.io.CorruptFileException;
 
 /**
- * Pixel helpers for the readers of real data: picture to float planes in [0, 1], cropping and resampling.
- * Gray conversion uses the ITU-R BT.601 luma weights, as {@link org.visualbackprop.image.Images} does.
+ * Pixel helpers for the readers of real data: cropping and area-weighted resampling of float planes (reading and
+ * converting pictures is {@link org.visualbackprop.image.Images}' job).
  */
 final class Pixels {
-    private static volatile boolean scanned;
-
     private Pixels() {
-    }
-
-    /**
-     * Reads a picture through ImageIO: PNG, JPEG, BMP, GIF, and PPM/PGM (P5, P6) through the TwelveMonkeys PNM plugin.
-     *
-     * @throws NoSuchFileException  when the file is missing
-     * @throws CorruptFileException when no reader takes it or it is damaged
-     */
-    static BufferedImage read(Path file) throws IOException {
-        if (!scanned) {
-            // register plugins on the class path even when ImageIO was first used from another class loader
-            ImageIO.scanForPlugins();
-            scanned = true;
-        }
-        if (!Files.isRegularFile(file)) {
-            throw new NoSuchFileException(file.toString(), null, "image file not found");
-        }
-        BufferedImage img;
-        try {
-            img = ImageIO.read(file.toFile());
-        } catch (IOException | RuntimeException e) {
-            throw new CorruptFileException(file + ": unreadable image (" + e.getMessage() + ")", e);
-        }
-        if (img == null) {
-            throw new CorruptFileException(file + ": not a picture this program reads (expected PNG, JPEG, BMP, GIF or PPM/PGM)");
-        }
-        return img;
-    }
-
-    /**
-     * The picture as {@code channels} (1: gray, 3: R, G, B) planes of {@code height x width} values in [0, 1].
-     * Gray pictures are read from their raster (not through {@code getRGB}, which would convert their linear gray to
-     * sRGB); 16-bit samples are scaled by their maximum.
-     */
-    static float[] planes(BufferedImage img, int channels) {
-        int h = img.getHeight();
-        int w = img.getWidth();
-        int plane = h * w;
-        float[] out = new float[channels * plane];
-        Raster raster = img.getRaster();
-        if (raster.getNumBands() == 1 && img.getColorModel().getNumColorComponents() == 1) {
-            float max = (1 << img.getColorModel().getComponentSize(0)) - 1;
-            float[] row = new float[w];
-            for (int y = 0; y < h; y++) {
-                raster.getSamples(0, y, w, 1, 0, row);
-                for (int x = 0; x < w; x++) {
-                    float v = row[x] / max;
-                    for (int c = 0; c < channels; c++) {
-                        out[c * plane + y * w + x] = v;
-                    }
-                }
-            }
-            return out;
-        }
-        int[] argb = img.getRGB(0, 0, w, h, null, 0, w);
-        for (int i = 0; i < plane; i++) {
-            int p = argb[i];
-            float r = (p >> 16 & 0xff) / 255f;
-            float g = (p >> 8 & 0xff) / 255f;
-            float b = (p & 0xff) / 255f;
-            if (channels == 1) {
-                out[i] = 0.299f * r + 0.587f * g + 0.114f * b;
-            } else {
-                out[i] = r;
-                out[plane + i] = g;
-                out[2 * plane + i] = b;
-            }
-        }
-        return out;
     }
 
     /** The rectangle {@code [x0, x0+cw) x [y0, y0+ch)} of each plane (the rectangle must lie inside). */

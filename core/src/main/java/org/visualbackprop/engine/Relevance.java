@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import org.visualbackprop.explain.Attribution;
-import org.visualbackprop.tensor.Shape;
 import org.visualbackprop.tensor.Tensor;
 
 /**
@@ -17,6 +16,7 @@ public final class Relevance {
     private final Tensor scaled;
     private final int[] exponents;
     private final int[] targets;
+    private final Attribution values;
 
     /**
      * @param scaled    input-shaped stored values, {@code n x C x H x W}
@@ -32,6 +32,7 @@ public final class Relevance {
         }
         this.exponents = exponents.clone();
         this.targets = targets.clone();
+        this.values = Attribution.of("lrp", scaled, this.exponents, this.targets, Attribution.Reduction.SUM);
     }
 
     /** The relevance of a core {@link Attribution} (its stored values are not copied). */
@@ -90,30 +91,16 @@ public final class Relevance {
 
     /** Value of input element {@code (i, c, y, x)} in double precision. */
     public double value(int i, int c, int y, int x) {
-        return Math.scalb((double) scaled.get(i, c, y, x), exponents[i]);
+        return values.value(i, c, y, x);
     }
 
     /** Sample {@code i}'s map at input resolution ({@code H * W} values in row order), summed over input channels. */
     public double[] map(int i) {
-        Shape s = scaled.shape();
-        int plane = s.plane();
-        double[] m = new double[plane];
-        float[] d = scaled.data();
-        for (int c = 0; c < s.c(); c++) {
-            int o = (i * s.c() + c) * plane;
-            for (int q = 0; q < plane; q++) {
-                m[q] += Math.scalb((double) d[o + q], exponents[i]);
-            }
-        }
-        return m;
+        return values.map(i);
     }
 
     /** Sum of sample {@code i}'s relevance: what reached the input. */
     public double total(int i) {
-        double s = 0;
-        for (double v : map(i)) {
-            s += v;
-        }
-        return s;
+        return values.total(i);
     }
 }

@@ -36,6 +36,22 @@ public final class Attribution {
         this.conservation = conservation == null ? List.of() : List.copyOf(conservation);
     }
 
+    /**
+     * An attribution from stored values (for example computed on another device), without conservation records.
+     *
+     * @param perChannel input-shaped stored values; not copied
+     * @param exponents  per sample, the power of two that scales its stored values
+     * @param targets    per sample, the explained output index
+     */
+    public static Attribution of(String method, Tensor perChannel, int[] exponents, int[] targets, Reduction reduction) {
+        int n = perChannel.shape().n();
+        if (exponents.length != n || targets.length != n) {
+            throw new IllegalArgumentException("need one exponent and one target per sample: got " + exponents.length + " and "
+                    + targets.length + " for a batch of " + n);
+        }
+        return new Attribution(method, perChannel, exponents, targets, reduction, null);
+    }
+
     /** The method's name: {@code "lrp"}, {@code "gradient"}, {@code "gradxinput"}. */
     public String method() {
         return method;

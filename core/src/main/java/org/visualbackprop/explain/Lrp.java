@@ -5,6 +5,7 @@ import java.util.List;
 import org.visualbackprop.compute.ConvKernels;
 import org.visualbackprop.compute.Sgemm;
 import org.visualbackprop.nn.BatchNorm2d;
+import org.visualbackprop.nn.BatchNormFolding;
 import org.visualbackprop.nn.Conv2d;
 import org.visualbackprop.nn.Dense;
 import org.visualbackprop.nn.Layer;
@@ -174,26 +175,7 @@ public final class Lrp {
     private List<Step> plan(Trace trace, int top) {
         Network net = trace.network();
         List<Step> steps = new ArrayList<>();
-        boolean[] folded = new boolean[net.size()];
-        if (batchNorm == BatchNormRule.FOLD) {
-            for (int i = 0; i <= top; i++) {
-                if (!(net.layer(i) instanceof BatchNorm2d)) {
-                    continue;
-                }
-                int j = i + 1;
-                while (j <= top && net.layer(j).kind().equals("Flatten")) {
-                    j++;
-                }
-                if (j > top) {
-                    continue;
-                }
-                Layer next = net.layer(j);
-                boolean unpaddedConv = next instanceof Conv2d c && c.window().padH() == 0 && c.window().padW() == 0 && j == i + 1;
-                if (unpaddedConv || next instanceof Dense) {
-                    folded[i] = true;
-                }
-            }
-        }
+        boolean[] folded = batchNorm == BatchNormRule.FOLD ? BatchNormFolding.foldable(net, top) : new boolean[net.size()];
         for (int i = top; i >= 0; i--) {
             Layer l = net.layer(i);
             if (folded[i]) {
@@ -225,45 +207,10 @@ public final class Lrp {
     /** Folds BatchNorm {@code bn} into the linear layer {@code i} above it (possibly through Flattens). */
     private static Step fold(Trace trace, int i, int bn) {
         Network net = trace.network();
-        BatchNorm2d norm = (BatchNorm2d) net.layer(bn);
         Tensor bnInput = trace.layerInput(bn);
-        float[][] affine = norm.affine(bnInput, trace.mode());
-        float[] scale = affine[0];
-        float[] shift = affine[1];
-        int channels = norm.channels();
-        Layer l = net.layer(i);
-        float[] w;
-        float[] b;
-        int out;
-        int perOutput;
-        int perChannel;
-        if (l instanceof Conv2d c) {
-            w = c.weight().value().data().clone();
-            b = c.bias() == null ? new float[c.outChannels()] : c.bias().value().data().clone();
-            out = c.outChannels();
-            perOutput = c.inChannels() * c.window().area();
-            perChannel = c.window().area();
-        } else {
-            Dense d = (Dense) l;
-            w = d.weight().value().data().clone();
-            b = d.bias() == null ? new float[d.outFeatures()] : d.bias().value().data().clone();
-            out = d.outFeatures();
-            perOutput = d.inFeatures();
-            perChannel = bnInput.shape().plane();
-        }
-        for (int o = 0; o < out; o++) {
-            double shiftSum = 0;
-            for (int q = 0; q < perOutput; q++) {
-                int ch = q / perChannel;
-                if (ch >= channels) {
-                    throw new IllegalStateException("fold of " + net.name(bn) + " into " + net.name(i) + " does not line up");
-                }
-                shiftSum += (double) w[o * perOutput + q] * shift[ch];
-                w[o * perOutput + q] *= scale[ch];
-            }
-            b[o] += (float) shiftSum;
-        }
-        return new Step(i, bn, w, b);
+        float[][] affine = ((BatchNorm2d) net.layer(bn)).affine(bnInput, trace.mode());
+        float[][] wb = BatchNormFolding.fold(net.layer(i), affine[0], affine[1], bnInput.shape().plane());
+        return new Step(i, bn, wb[0], wb[1]);
     }
 
     /** Relevance at the input of {@code step} from relevance {@code r} at the output of its layer. */

@@ -43,8 +43,21 @@ public final class Images {
         }
     }
 
-    /** Reads an image file (PNG, JPEG, BMP, GIF: whatever ImageIO reads). */
+    private static volatile boolean pluginsScanned;
+
+    /**
+     * Reads an image file through ImageIO: PNG, JPEG, BMP, GIF, and PPM/PGM (P5, P6) through the TwelveMonkeys PNM
+     * plugin.
+     *
+     * @throws java.nio.file.NoSuchFileException when the file is missing
+     * @throws CorruptFileException when no reader takes it or it is damaged
+     */
     public static BufferedImage read(Path file) throws IOException {
+        if (!pluginsScanned) {
+            // register plugins on the class path even when ImageIO was first used from another class loader
+            ImageIO.scanForPlugins();
+            pluginsScanned = true;
+        }
         if (!Files.isRegularFile(file)) {
             throw new java.nio.file.NoSuchFileException(file.toString(), null, "image file not found");
         }
@@ -55,7 +68,7 @@ public final class Images {
             throw new CorruptFileException(file + ": unreadable image (" + e.getMessage() + ")", e);
         }
         if (img == null) {
-            throw new CorruptFileException(file + ": not an image this program reads (expected PNG, JPEG, BMP or GIF)");
+            throw new CorruptFileException(file + ": not an image this program reads (expected PNG, JPEG, BMP, GIF or PPM/PGM)");
         }
         return img;
     }
@@ -127,38 +140,49 @@ public final class Images {
         if (channels != 1 && channels != 3) {
             throw new ShapeException("images give 1 (gray) or 3 (RGB) channels, not " + channels);
         }
+        return Tensor.wrap(new Shape(1, channels, img.getHeight(), img.getWidth()), planes(img, channels));
+    }
+
+    /**
+     * The picture as {@code channels} (1: gray, 3: R, G, B) planes of {@code height x width} values in [0, 1]. Gray
+     * pictures are read from their raster (not through {@code getRGB}, which would convert their linear gray to sRGB);
+     * samples of more than 8 bits are scaled by their maximum. Colour to gray uses the BT.601 luma weights.
+     */
+    public static float[] planes(BufferedImage img, int channels) {
         int h = img.getHeight();
         int w = img.getWidth();
-        Tensor t = Tensor.zeros(new Shape(1, channels, h, w));
-        float[] d = t.data();
-        boolean gray = isGray(img);
+        int plane = h * w;
+        float[] out = new float[channels * plane];
         java.awt.image.Raster raster = img.getRaster();
-        int[] px = new int[raster.getNumBands()];
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                float r;
-                float g;
-                float b;
-                if (gray) {
-                    raster.getPixel(x, y, px);
-                    r = g = b = px[0] * 255f / ((1 << img.getColorModel().getComponentSize(0)) - 1);
-                } else {
-                    int rgb = img.getRGB(x, y);
-                    r = rgb >> 16 & 0xff;
-                    g = rgb >> 8 & 0xff;
-                    b = rgb & 0xff;
-                }
-                int i = y * w + x;
-                if (channels == 1) {
-                    d[i] = gray ? r / 255f : (0.299f * r + 0.587f * g + 0.114f * b) / 255f;
-                } else {
-                    d[i] = r / 255f;
-                    d[h * w + i] = g / 255f;
-                    d[2 * h * w + i] = b / 255f;
+        if (raster.getNumBands() == 1 && isGray(img)) {
+            float max = (1 << img.getColorModel().getComponentSize(0)) - 1;
+            float[] row = new float[w];
+            for (int y = 0; y < h; y++) {
+                raster.getSamples(0, y, w, 1, 0, row);
+                for (int x = 0; x < w; x++) {
+                    float v = row[x] / max;
+                    for (int c = 0; c < channels; c++) {
+                        out[c * plane + y * w + x] = v;
+                    }
                 }
             }
+            return out;
         }
-        return t;
+        int[] argb = img.getRGB(0, 0, w, h, null, 0, w);
+        for (int i = 0; i < plane; i++) {
+            int p = argb[i];
+            float r = (p >> 16 & 0xff) / 255f;
+            float g = (p >> 8 & 0xff) / 255f;
+            float b = (p & 0xff) / 255f;
+            if (channels == 1) {
+                out[i] = 0.299f * r + 0.587f * g + 0.114f * b;
+            } else {
+                out[i] = r;
+                out[plane + i] = g;
+                out[2 * plane + i] = b;
+            }
+        }
+        return out;
     }
 
     /**

@@ -32,7 +32,7 @@ class GtsrbGtsdbTest {
     void ppmIsReadThroughTheImageIoPlugin() throws IOException {
         Path p = dir.resolve("a.ppm");
         writeSignPicture(p);
-        float[] planes = Pixels.planes(Pixels.read(p), 3);
+        float[] planes = org.visualbackprop.image.Images.planes(org.visualbackprop.image.Images.read(p), 3);
         int plane = 120;
         assertEquals(1f, planes[2 * 12 + 3], 0f, "red at (3, 2)");
         assertEquals(1f, planes[2 * plane], 0f, "blue at (0, 0)");

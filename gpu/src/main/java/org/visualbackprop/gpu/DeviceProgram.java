@@ -9,6 +9,7 @@ import org.visualbackprop.explain.UnsupportedNetworkException;
 import org.visualbackprop.explain.Target;
 import org.visualbackprop.explain.VbpPlan;
 import org.visualbackprop.nn.BatchNorm2d;
+import org.visualbackprop.nn.BatchNormFolding;
 import org.visualbackprop.nn.Conv2d;
 import org.visualbackprop.nn.Dense;
 import org.visualbackprop.nn.Layer;
@@ -150,25 +151,7 @@ final class DeviceProgram {
      * Conv2d, or before a Dense through Flattens).
      */
     static boolean[] foldable(Network net) {
-        boolean[] folded = new boolean[net.size()];
-        for (int i = 0; i < net.size(); i++) {
-            if (!(net.layer(i) instanceof BatchNorm2d)) {
-                continue;
-            }
-            int j = i + 1;
-            while (j < net.size() && net.layer(j).kind().equals("Flatten")) {
-                j++;
-            }
-            if (j >= net.size()) {
-                continue;
-            }
-            Layer next = net.layer(j);
-            boolean unpaddedConv = next instanceof Conv2d c && c.window().padH() == 0 && c.window().padW() == 0 && j == i + 1;
-            if (unpaddedConv || next instanceof Dense) {
-                folded[i] = true;
-            }
-        }
-        return folded;
+        return BatchNormFolding.foldable(net, net.size() - 1);
     }
 
     /**
@@ -179,41 +162,11 @@ final class DeviceProgram {
      */
     static float[][] folded(Network net, int layer, int bn, Shape bnInput) {
         Layer l = net.layer(layer);
-        float[] w;
-        float[] b;
-        int out;
-        int perOutput;
-        int perChannel;
-        if (l instanceof Conv2d c) {
-            w = c.weight().value().data().clone();
-            b = c.bias() == null ? new float[c.outChannels()] : c.bias().value().data().clone();
-            out = c.outChannels();
-            perOutput = c.inChannels() * c.window().area();
-            perChannel = c.window().area();
-        } else {
-            Dense d = (Dense) l;
-            w = d.weight().value().data().clone();
-            b = d.bias() == null ? new float[d.outFeatures()] : d.bias().value().data().clone();
-            out = d.outFeatures();
-            perOutput = d.inFeatures();
-            perChannel = bnInput == null ? 1 : bnInput.plane();
-        }
         if (bn < 0) {
-            return new float[][] {w, b};
+            return BatchNormFolding.unfolded(l);
         }
         float[][] affine = ((BatchNorm2d) net.layer(bn)).evalAffine();
-        float[] scale = affine[0];
-        float[] shift = affine[1];
-        for (int o = 0; o < out; o++) {
-            double shiftSum = 0;
-            for (int q = 0; q < perOutput; q++) {
-                int ch = q / perChannel;
-                shiftSum += (double) w[o * perOutput + q] * shift[ch];
-                w[o * perOutput + q] *= scale[ch];
-            }
-            b[o] += (float) shiftSum;
-        }
-        return new float[][] {w, b};
+        return BatchNormFolding.fold(l, affine[0], affine[1], bnInput == null ? 1 : bnInput.plane());
     }
 
     /**
