@@ -196,6 +196,7 @@ public final class BatchNorm2d implements Layer {
 
     @Override
     public void forward(Tensor in, Tensor out, Mode mode) {
+        checkShapes(in, out, null, null);
         Shape s = in.shape();
         int n = s.n();
         int plane = s.plane();
@@ -205,6 +206,10 @@ public final class BatchNorm2d implements Layer {
         float[] shift = new float[channels];
         if (mode.batchStatistics()) {
             long m = (long) n * plane;
+            if (m < 2) {
+                throw new IllegalArgumentException("BatchNorm2d with batch statistics needs more than one value per channel, got "
+                        + in.shape() + " (a batch of one feature vector): use a larger batch, or evaluation mode");
+            }
             if (batchMean.length != channels) {
                 batchMean = new float[channels];
                 batchInvStd = new float[channels];
@@ -260,6 +265,7 @@ public final class BatchNorm2d implements Layer {
 
     @Override
     public void backward(Tensor in, Tensor out, Tensor gradOut, Tensor gradIn, Mode mode, boolean parameterGradients) {
+        checkShapes(in, out, gradOut, gradIn);
         Shape s = in.shape();
         int n = s.n();
         int plane = s.plane();

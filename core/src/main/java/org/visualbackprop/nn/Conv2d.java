@@ -113,12 +113,14 @@ public final class Conv2d implements Layer {
 
     @Override
     public void forward(Tensor in, Tensor out, Mode mode) {
+        checkShapes(in, out, null, null);
         ConvKernels.forward(in.shape(), in.data(), weight.value().data(), bias == null ? null : bias.value().data(),
                 window, outChannels, out.data());
     }
 
     @Override
     public void backward(Tensor in, Tensor out, Tensor gradOut, Tensor gradIn, Mode mode, boolean parameterGradients) {
+        checkShapes(in, out, gradOut, gradIn);
         if (parameterGradients) {
             ConvKernels.backward(in.shape(), in.data(), weight.value().data(), window, outChannels, gradOut.data(),
                     gradIn == null ? null : gradIn.data(), weight.grad().data(), bias == null ? null : bias.grad().data());

@@ -89,6 +89,7 @@ public final class Dense implements Layer {
 
     @Override
     public void forward(Tensor in, Tensor out, Mode mode) {
+        checkShapes(in, out, null, null);
         int n = in.shape().n();
         float[] y = out.data();
         Sgemm.multiply(n, outFeatures, inFeatures, in.data(), 0, inFeatures, 1,
@@ -105,6 +106,7 @@ public final class Dense implements Layer {
 
     @Override
     public void backward(Tensor in, Tensor out, Tensor gradOut, Tensor gradIn, Mode mode, boolean parameterGradients) {
+        checkShapes(in, out, gradOut, gradIn);
         int n = in.shape().n();
         float[] dy = gradOut.data();
         if (parameterGradients) {

@@ -48,6 +48,7 @@ public final class Dropout implements Layer {
 
     @Override
     public void forward(Tensor in, Tensor out, Mode mode) {
+        checkShapes(in, out, null, null);
         float[] x = in.data();
         float[] y = out.data();
         if (mode != Mode.TRAIN || p == 0f) {
@@ -66,6 +67,7 @@ public final class Dropout implements Layer {
 
     @Override
     public void backward(Tensor in, Tensor out, Tensor gradOut, Tensor gradIn, Mode mode, boolean parameterGradients) {
+        checkShapes(in, out, gradOut, gradIn);
         if (gradIn == null) {
             return;
         }

@@ -25,11 +25,13 @@ public final class Flatten implements Layer {
 
     @Override
     public void forward(Tensor in, Tensor out, Mode mode) {
+        checkShapes(in, out, null, null);
         System.arraycopy(in.data(), 0, out.data(), 0, in.data().length);
     }
 
     @Override
     public void backward(Tensor in, Tensor out, Tensor gradOut, Tensor gradIn, Mode mode, boolean parameterGradients) {
+        checkShapes(in, out, gradOut, gradIn);
         if (gradIn != null) {
             System.arraycopy(gradOut.data(), 0, gradIn.data(), 0, gradOut.data().length);
         }

@@ -42,6 +42,29 @@ public interface Layer {
      */
     void backward(Tensor in, Tensor out, Tensor gradOut, Tensor gradIn, Mode mode, boolean parameterGradients);
 
+    /**
+     * Checks the tensors a forward or backward call got: {@code out} (and {@code gradOut}) must have
+     * {@link #outputShape}{@code (in.shape())}, {@code gradIn} (when not null) the input's shape. Every layer calls it
+     * first, so a wrong tensor fails with a {@link org.visualbackprop.tensor.ShapeException} naming the layer, never
+     * an index error from inside a loop.
+     *
+     * @param gradOut may be null (forward)
+     * @param gradIn  may be null
+     */
+    default void checkShapes(Tensor in, Tensor out, Tensor gradOut, Tensor gradIn) {
+        Shape want = outputShape(in.shape());
+        if (!out.shape().equals(want)) {
+            throw new org.visualbackprop.tensor.ShapeException(this + " makes " + want + " from " + in.shape()
+                    + ", but its output tensor is " + out.shape());
+        }
+        if (gradOut != null && !gradOut.shape().equals(want)) {
+            throw new org.visualbackprop.tensor.ShapeException(this + ": the gradient of its output must be " + want + ", got " + gradOut.shape());
+        }
+        if (gradIn != null && !gradIn.shape().equals(in.shape())) {
+            throw new org.visualbackprop.tensor.ShapeException(this + ": the input gradient must be " + in.shape() + ", got " + gradIn.shape());
+        }
+    }
+
     /** Trainable parameters (not copies). */
     default List<Parameter> parameters() {
         return List.of();

@@ -32,6 +32,7 @@ public final class LogSoftmax implements Layer {
 
     @Override
     public void forward(Tensor in, Tensor out, Mode mode) {
+        checkShapes(in, out, null, null);
         int n = in.shape().n();
         int k = in.shape().c();
         float[] x = in.data();
@@ -55,6 +56,7 @@ public final class LogSoftmax implements Layer {
 
     @Override
     public void backward(Tensor in, Tensor out, Tensor gradOut, Tensor gradIn, Mode mode, boolean parameterGradients) {
+        checkShapes(in, out, gradOut, gradIn);
         if (gradIn == null) {
             return;
         }

@@ -70,6 +70,7 @@ public final class MaxPool2d implements Layer {
 
     @Override
     public void forward(Tensor in, Tensor out, Mode mode) {
+        checkShapes(in, out, null, null);
         Shape s = in.shape();
         Shape o = out.shape();
         float[] x = in.data();
@@ -89,6 +90,7 @@ public final class MaxPool2d implements Layer {
 
     @Override
     public void backward(Tensor in, Tensor out, Tensor gradOut, Tensor gradIn, Mode mode, boolean parameterGradients) {
+        checkShapes(in, out, gradOut, gradIn);
         if (gradIn == null) {
             return;
         }

@@ -26,6 +26,7 @@ public final class ReLU implements Layer {
 
     @Override
     public void forward(Tensor in, Tensor out, Mode mode) {
+        checkShapes(in, out, null, null);
         float[] x = in.data();
         float[] y = out.data();
         Parallel.forRange(x.length, 1 << 16, (a, b) -> {
@@ -42,7 +43,12 @@ public final class ReLU implements Layer {
      * @param mean {@code n x 1 x h x w}, modified (overwritten)
      */
     public void forwardWithChannelMean(Tensor in, Tensor out, Tensor mean) {
+        checkShapes(in, out, null, null);
         org.visualbackprop.tensor.Shape s = in.shape();
+        org.visualbackprop.tensor.Shape ms = new org.visualbackprop.tensor.Shape(s.n(), 1, s.h(), s.w());
+        if (!mean.shape().equals(ms)) {
+            throw new org.visualbackprop.tensor.ShapeException("the channel mean of " + s + " has shape " + ms + ", got " + mean.shape());
+        }
         int plane = s.plane();
         int channels = s.c();
         float[] x = in.data();
@@ -75,6 +81,7 @@ public final class ReLU implements Layer {
 
     @Override
     public void backward(Tensor in, Tensor out, Tensor gradOut, Tensor gradIn, Mode mode, boolean parameterGradients) {
+        checkShapes(in, out, gradOut, gradIn);
         if (gradIn == null) {
             return;
         }

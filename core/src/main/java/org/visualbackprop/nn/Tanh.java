@@ -25,6 +25,7 @@ public final class Tanh implements Layer {
 
     @Override
     public void forward(Tensor in, Tensor out, Mode mode) {
+        checkShapes(in, out, null, null);
         float[] x = in.data();
         float[] y = out.data();
         for (int i = 0; i < x.length; i++) {
@@ -34,6 +35,7 @@ public final class Tanh implements Layer {
 
     @Override
     public void backward(Tensor in, Tensor out, Tensor gradOut, Tensor gradIn, Mode mode, boolean parameterGradients) {
+        checkShapes(in, out, gradOut, gradIn);
         if (gradIn == null) {
             return;
         }

@@ -140,6 +140,7 @@ public final class Trainer {
                     nextCheckpoint++;
                 }
             }
+            requireFiniteParameters(epoch);
             Evaluation v = validation == null ? null : evaluate(network, loss, validation, config.batchSize());
             TrainingListener.EpochReport r = new TrainingListener.EpochReport(epoch, lossSum / n,
                     v == null ? Double.NaN : v.loss(), v == null ? Double.NaN : v.metric(), loss.metricName(),
@@ -165,6 +166,18 @@ public final class Trainer {
             metricSum += loss.metricSum(p, b.targets());
         }
         return new Evaluation(lossSum / data.size(), loss.metric(metricSum, data.size()), loss.metricName(), data.size());
+    }
+
+    /** The last update of an epoch can make weights NaN with a finite loss; say so instead of returning them. */
+    private void requireFiniteParameters(int epoch) {
+        for (int i = 0; i < network.size(); i++) {
+            for (org.visualbackprop.nn.Parameter p : network.layer(i).parameters()) {
+                if (p.value().firstNonFinite() >= 0) {
+                    throw new IllegalStateException("the " + p.name() + " of " + network.name(i) + " became NaN or infinite in epoch "
+                            + epoch + " (learning rate " + optimizer.learningRate() + "): lower the learning rate");
+                }
+            }
+        }
     }
 
     private void checkFits(Dataset d, String what) {
