@@ -134,13 +134,20 @@ public final class VisualBackProp {
             for (int oy = a; oy < b; oy++) {
                 int ro = oy * wi;
                 int mo = oy * wo;
-                for (int ox = 0; ox < wo; ox++) {
-                    float v = m[mo + ox];
-                    int x0 = w.inputStartW(ox);
-                    int kx0 = Math.max(0, -x0);
-                    int kx1 = Math.min(w.kernelW(), wi - x0);
-                    for (int kx = kx0; kx < kx1; kx++) {
-                        r[ro + x0 + kx] += v;
+                // kernel column outermost: for stride 1 the inner loop is a contiguous add the JIT vectorizes
+                for (int kx = 0; kx < w.kernelW(); kx++) {
+                    int shift = kx - w.padW();
+                    int oxLo = Math.max(0, Math.floorDiv(-shift + w.strideW() - 1, w.strideW()));
+                    int oxHi = Math.min(wo, Math.floorDiv(wi - 1 - shift, w.strideW()) + 1);
+                    int base = ro + shift;
+                    if (w.strideW() == 1) {
+                        for (int ox = oxLo; ox < oxHi; ox++) {
+                            r[base + ox] += m[mo + ox];
+                        }
+                    } else {
+                        for (int ox = oxLo; ox < oxHi; ox++) {
+                            r[base + ox * w.strideW()] += m[mo + ox];
+                        }
                     }
                 }
             }
