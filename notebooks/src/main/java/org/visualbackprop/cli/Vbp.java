@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "vbp", mixinStandardHelpOptions = true, versionProvider = Vbp.Version.class,
         description = "VisualBackProp (Bojarski et al.): train small CNNs, explain them with VisualBackProp and LRP, check the theory.",
-        subcommands = {DemoCommand.class, DescribeCommand.class, TrainCommand.class, EvaluateCommand.class, ExplainCommand.class, VerifyCommand.class,
+        subcommands = {DemoCommand.class, FiguresCommand.class, DescribeCommand.class, TrainCommand.class, EvaluateCommand.class, ExplainCommand.class, VerifyCommand.class,
                 PathsCommand.class, CommandLine.HelpCommand.class})
 public final class Vbp implements Runnable {
     @CommandLine.Spec
