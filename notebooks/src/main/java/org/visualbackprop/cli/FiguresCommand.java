@@ -14,7 +14,6 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.internal.chartpart.Chart;
-import org.visualbackprop.data.RoadScenes;
 import org.visualbackprop.data.RoadView;
 import org.visualbackprop.experiments.AuthorsFrames;
 import org.visualbackprop.experiments.BarTraining;
@@ -28,6 +27,7 @@ import org.visualbackprop.experiments.Timing;
 import org.visualbackprop.experiments.TrainingFigures;
 import org.visualbackprop.explain.Lrp;
 import org.visualbackprop.flowgraph.SmallNet;
+import org.visualbackprop.flowgraph.Verification;
 import org.visualbackprop.image.Images;
 import org.visualbackprop.nn.Network;
 import picocli.CommandLine.Command;
@@ -191,7 +191,7 @@ final class FiguresCommand implements Callable<Integer> {
             nets.put(v, t.network(v));
         }
         Lrp lrp = Lrp.paper();
-        RoadComparisons rc = RoadComparisons.of(nets, seed + 1000, lrp);
+        RoadComparisons rc = RoadComparisons.of(nets, seed, lrp);
         page.paragraph("The networks of part 2, on held-out scenes of each situation; left VisualBackProp, right LRP-epsilon (epsilon 100).");
         int fig = 8;
         for (RoadComparisons.Situation s : RoadComparisons.Situation.values()) {
@@ -206,7 +206,7 @@ final class FiguresCommand implements Callable<Integer> {
         page.heading("Where the masks look over held-out frames");
         int frames = quick ? 32 : 200;
         for (RoadView v : RoadView.values()) {
-            RoadEvaluation.Result r = RoadEvaluation.evaluate(nets.get(v), RoadScenes.of(seed ^ 0x2545F4914F6CDD1DL, frames, v), lrp, 16);
+            RoadEvaluation.Result r = rc.evaluate(v, frames);
             text(TrainingFigures.netName(v) + "\n" + RoadEvaluation.table(r));
         }
         page.heading("The authors' model on their frames");
@@ -256,10 +256,10 @@ final class FiguresCommand implements Callable<Integer> {
         SmallNet tiny = TheoryFigures.tinyNet();
         text(TheoryFigures.theorem1Text(TheoryFigures.theorem1(tiny, TheoryFigures.busiestPixel(tiny))));
         text(TheoryFigures.theorem1AllPixels(tiny));
-        TheoryFigures.Erratum e = TheoryFigures.lemma2Counterexample(seed, 1000);
+        TheoryFigures.Erratum e = TheoryFigures.lemma2Counterexample(Verification.Options.DEFAULT_SEED, 1000);
         page.paragraph("The erratum of Lemma 2: a smallest network found on which the lemma as worded (a_e of the edge's source) fails.");
         text(e == null ? "no counterexample among 1000 random nets" : e.net() + "\n" + e.detail() + "\n" + e.activations());
-        text(TheoryFigures.remark1RandomTable(quick ? 60 : 300, seed));
+        text(TheoryFigures.remark1RandomTable(quick ? 60 : 300, Verification.Options.DEFAULT_SEED));
         TheoryFigures.TrainedConfig tc = quick ? TheoryFigures.TrainedConfig.quick() : TheoryFigures.TrainedConfig.full();
         List<TheoryFigures.TrainedKernel> trained = TheoryFigures.remark1Trained(tc);
         text(TheoryFigures.remark1TrainedTable(trained, tc));

@@ -106,24 +106,33 @@ public final class RoadComparisons {
         }
     }
 
+    /** The scenes shown come from stream {@code trainingSeed + SHOWCASE_OFFSET} (held out from training). */
+    public static final long SHOWCASE_OFFSET = 1000;
+    /** The scenes of {@link #evaluate} come from stream {@code trainingSeed ^ EVALUATION_SALT}. */
+    public static final long EVALUATION_SALT = 0x2545F4914F6CDD1DL;
+
     private final Map<RoadView, Network> networks;
     private final Map<Situation, Map<RoadView, List<Frame>>> frames;
     private final long seed;
+    private final Lrp lrp;
 
-    private RoadComparisons(Map<RoadView, Network> networks, Map<Situation, Map<RoadView, List<Frame>>> frames, long seed) {
+    private RoadComparisons(Map<RoadView, Network> networks, Map<Situation, Map<RoadView, List<Frame>>> frames, long seed, Lrp lrp) {
         this.networks = networks;
         this.frames = frames;
         this.seed = seed;
+        this.lrp = lrp;
     }
 
     /**
      * Explains every situation's frames through each view's network.
      *
-     * @param networks one steering network per view (trained on normalized targets), for example from {@link TrainingFigures}
-     * @param seed     the stream the held-out scenes are drawn from (use one the networks never trained on)
-     * @param lrp      the LRP rule, normally {@link Lrp#paper()}
+     * @param networks     one steering network per view (trained on normalized targets), for example from {@link TrainingFigures}
+     * @param trainingSeed the seed their training scenes came from; the scenes shown come from {@code trainingSeed +}
+     *                     {@link #SHOWCASE_OFFSET}, which training never saw
+     * @param lrp          the LRP rule, normally {@link Lrp#paper()}
      */
-    public static RoadComparisons of(Map<RoadView, Network> networks, long seed, Lrp lrp) {
+    public static RoadComparisons of(Map<RoadView, Network> networks, long trainingSeed, Lrp lrp) {
+        long seed = trainingSeed + SHOWCASE_OFFSET;
         Objects.requireNonNull(lrp, "lrp");
         for (RoadView v : RoadView.values()) {
             Objects.requireNonNull(networks.get(v), () -> "no network for the " + v + " view");
@@ -150,7 +159,7 @@ public final class RoadComparisons {
             }
             all.put(s, byView);
         }
-        return new RoadComparisons(new EnumMap<>(networks), all, seed);
+        return new RoadComparisons(new EnumMap<>(networks), all, trainingSeed, lrp);
     }
 
     /**
@@ -210,9 +219,17 @@ public final class RoadComparisons {
         return networks.get(view);
     }
 
-    /** The seed of the held-out scenes. */
+    /** The training seed given to {@link #of}. */
     public long seed() {
         return seed;
+    }
+
+    /**
+     * {@link RoadEvaluation} of a view's network over {@code frames} held-out scenes of the training mixture (stream
+     * {@code trainingSeed ^} {@link #EVALUATION_SALT}): steering error, and where VisualBackProp and LRP put their mass.
+     */
+    public RoadEvaluation.Result evaluate(RoadView view, int frames) {
+        return RoadEvaluation.evaluate(networks.get(view), RoadScenes.of(seed ^ EVALUATION_SALT, frames, view), lrp, 16);
     }
 
     /** One figure: rows of input | VisualBackProp | LRP for the situation's frames in one view, captioned as the paper's. */

@@ -176,14 +176,14 @@ public final class Timing {
         sb.append(String.format(Locale.ROOT, "paper (Torch7 + cunn, GeForce GTX 970M, per mask): VisualBackProp %.1f ms, LRP %.1f ms, "
                 + "LRP / VBP %.1f%n", PAPER_VBP_MS, PAPER_LRP_MS, PAPER_LRP_MS / PAPER_VBP_MS));
         sb.append(String.format(Locale.ROOT, "here (%s), ms per frame:%n", machine()));
-        sb.append(String.format(Locale.ROOT, "%-7s %5s %9s %13s %9s %9s %9s %11s %11s%n", "net", "batch", "forward", "fwd + means", "VBP",
-                "LRP", "LRP/VBP", "VBP/fwd", "LRP path / VBP path"));
+        sb.append(String.format(Locale.ROOT, "%-7s %5s %9s %13s %9s %9s %9s %9s %15s%n", "net", "batch", "forward", "fwd + means", "VBP",
+                "LRP", "LRP/VBP", "VBP/fwd", "explained x"));
         for (Row r : rows) {
-            sb.append(String.format(Locale.ROOT, "%-7s %5d %9.2f %13.2f %9.3f %9.2f %9.1f %11.3f %11.1f%n", r.net(), r.batch(), r.forward(),
+            sb.append(String.format(Locale.ROOT, "%-7s %5d %9.2f %13.2f %9.3f %9.2f %9.1f %9.3f %15.1f%n", r.net(), r.batch(), r.forward(),
                     r.forwardMeans(), r.vbp(), r.lrp(), r.lrpOverVbp(), r.vbpOverForward(), r.explainedRatio()));
         }
         sb.append("(VBP: VisualBackProp alone on a trace that recorded the channel means; LRP: LRP-epsilon, epsilon 100, alone on a "
-                + "trace; LRP path / VBP path: (forward + LRP) / (forward with means + VBP), a whole explained prediction)\n");
+                + "trace; explained x: a whole explained prediction, (forward + LRP) / (forward with means + VBP))\n");
         return sb.toString();
     }
 

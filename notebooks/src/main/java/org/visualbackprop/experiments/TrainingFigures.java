@@ -415,6 +415,20 @@ public final class TrainingFigures {
         return sb.toString();
     }
 
+    /** One line per view: the training, the final held-out error against the label variance, the time. */
+    public String summary() {
+        StringBuilder sb = new StringBuilder();
+        for (RoadView v : RoadView.values()) {
+            Run r = runs.get(v);
+            TrainingListener.EpochReport last = r.epochs().get(r.epochs().size() - 1);
+            sb.append(String.format(Locale.ROOT, "%s: %d scenes x %d epochs; held-out MSE %.4f = %.2f of the label variance %.4f "
+                            + "(RMSE %.1f degrees; predicting the mean: %.1f); %.0f s%n", netName(v), config.trainFrames(), config.epochs(),
+                    last.validationLoss(), r.relativeMse(), r.labelVariance(), Math.sqrt(last.validationLoss()) * RoadScenes.NORMALIZING_DEGREES,
+                    Math.sqrt(r.labelVariance()) * RoadScenes.NORMALIZING_DEGREES, r.seconds()));
+        }
+        return sb.toString();
+    }
+
     private static String cells(Checkpoint c, Run r) {
         if (c == null) {
             return String.format(Locale.ROOT, "%35s", "");

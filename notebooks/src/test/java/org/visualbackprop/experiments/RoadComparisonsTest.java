@@ -27,7 +27,7 @@ class RoadComparisonsTest {
         for (RoadView v : RoadView.values()) {
             nets.put(v, PaperNets.small(v.inputShape(), 1, false, 5));
         }
-        comparisons = RoadComparisons.of(nets, 1001, Lrp.paper());
+        comparisons = RoadComparisons.of(nets, 1, Lrp.paper());
     }
 
     @Test
@@ -62,6 +62,14 @@ class RoadComparisonsTest {
         int last = f.get(f.size() - 1).frame().count(Label.LANE_MARKING);
         assertTrue(last < first / 2, "lane-marking pixels " + first + " -> " + last);
         assertEquals("frame 2 (5 m on)", f.get(1).explained().title());
+    }
+
+    @Test
+    void theEvaluationCoversTheHeldOutFramesOfEachView() {
+        RoadEvaluation.Result r = comparisons.evaluate(RoadView.HVF, 6);
+        assertEquals(6, r.frames());
+        assertTrue(r.rmseDegrees() > 0 && r.baselineRmse() > 0, r.toString());
+        assertEquals(6, r.vbp().get(Label.LANE_MARKING).frames(), "every frame has lane markings");
     }
 
     @Test
