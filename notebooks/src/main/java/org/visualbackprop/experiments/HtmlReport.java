@@ -18,6 +18,12 @@ public final class HtmlReport {
         return this;
     }
 
+    /** A heading one level below {@link #heading}. */
+    public HtmlReport subheading(String text) {
+        parts.add("<h3>" + escape(text) + "</h3>");
+        return this;
+    }
+
     /** A paragraph. */
     public HtmlReport paragraph(String text) {
         parts.add("<p>" + escape(text) + "</p>");
