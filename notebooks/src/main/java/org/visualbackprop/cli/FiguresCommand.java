@@ -42,7 +42,7 @@ import picocli.CommandLine.Option;
                 + "(Figures 1-3), training (Figure 7), road scenes with VisualBackProp beside LRP (Figures 8-17, and the authors' "
                 + "model on their frames when found), traffic signs and Fashion-MNIST (Figures 20-21), timing (Section 5) and the "
                 + "theory (Theorem 1, Lemma 2's erratum, Remark 1).",
-                "Writes PNG files, tables and index.html to --out. Full size: about 25 minutes on two cores; --quick: about 3."})
+                "Writes PNG files, tables and index.html to --out. Full size: about 11 minutes on two cores; --quick: about a minute."})
 final class FiguresCommand implements Callable<Integer> {
     /** The parts, in notebook order. */
     enum Part {
@@ -193,23 +193,21 @@ final class FiguresCommand implements Callable<Integer> {
         Lrp lrp = Lrp.paper();
         RoadComparisons rc = RoadComparisons.of(nets, seed, lrp);
         page.paragraph("The networks of part 2, on held-out scenes of each situation; left VisualBackProp, right LRP-epsilon (epsilon 100).");
-        int fig = 8;
         for (RoadComparisons.Situation s : RoadComparisons.Situation.values()) {
-            page.heading(s.title() + " (the paper's " + s.paper() + ")");
+            page.subheading(s.title() + " (the paper's " + s.paper() + ")");
             for (RoadView v : RoadView.values()) {
-                png(rc.figure(s, v), String.format(Locale.ROOT, "fig%02d-%s-%s.png", fig, s.name().toLowerCase(Locale.ROOT).replace('_', '-'),
+                png(rc.figure(s, v), String.format(Locale.ROOT, "fig%s-%s-%s.png", s.numbers(), s.name().toLowerCase(Locale.ROOT).replace('_', '-'),
                         v.name().toLowerCase(Locale.ROOT)), s.title() + ", " + TrainingFigures.netName(v) + ": input | VisualBackProp | LRP");
             }
             text(rc.table(s));
-            fig++;
         }
-        page.heading("Where the masks look over held-out frames");
+        page.subheading("Where the masks look over held-out frames");
         int frames = quick ? 32 : 200;
         for (RoadView v : RoadView.values()) {
             RoadEvaluation.Result r = rc.evaluate(v, frames);
             text(TrainingFigures.netName(v) + "\n" + RoadEvaluation.table(r));
         }
-        page.heading("The authors' model on their frames");
+        page.subheading("The authors' model on their frames");
         Path folder = AuthorsFrames.folder();
         if (folder == null) {
             text(AuthorsFrames.absentNote());

@@ -69,7 +69,7 @@ public final class ClassifierFigures {
             }
         }
 
-        /** Signs at notebook size: 100 pictures of each of the 43 classes, 5 epochs (about 5 minutes on two cores). */
+        /** Signs at notebook size: 100 pictures of each of the 43 classes, 5 epochs (about 3 minutes on two cores). */
         public static Config signsFull() {
             return new Config(4300, 430, 5, 32, 0.03, 12, 1);
         }

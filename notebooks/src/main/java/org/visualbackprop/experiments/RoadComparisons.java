@@ -41,31 +41,33 @@ public final class RoadComparisons {
     /** What a figure of Figures 8-17 shows. */
     public enum Situation {
         /** Figures 8 and 9: the network follows the lane markings. */
-        LANE_MARKINGS("Lane markings", "Figures 8 (NetSVF) and 9 (NetHVF)", List.of(SceneKind.STRAIGHT, SceneKind.ANY),
+        LANE_MARKINGS("Lane markings", "Figures 8 (NetSVF) and 9 (NetHVF)", "08-09", List.of(SceneKind.STRAIGHT, SceneKind.ANY),
                 Label.LANE_MARKING, 0.01, 3),
         /** Figures 10 and 11: markings are found between the shadows. */
-        SHADOWS("Shadows across the road", "Figures 10 and 11", List.of(SceneKind.SHADOWS), Label.SHADOW, 0.15, 2),
+        SHADOWS("Shadows across the road", "Figures 10 and 11", "10-11", List.of(SceneKind.SHADOWS), Label.SHADOW, 0.15, 2),
         /** Figures 12 and 13: two consecutive frames, a lane marking ends in between. */
-        DISAPPEARING_MARKING("A lane marking that disappears between consecutive frames", "Figures 12 and 13",
+        DISAPPEARING_MARKING("A lane marking that disappears between consecutive frames", "Figures 12 and 13", "12-13",
                 List.of(SceneKind.MISSING_MARKING), Label.LANE_MARKING, 0.0, 3),
         /** Figures 14 and 15: sharp turns. */
-        SHARP_TURNS("Sharp turns", "Figures 14 and 15", List.of(SceneKind.SHARP_TURN), Label.LANE_MARKING, 0.01, 2),
+        SHARP_TURNS("Sharp turns", "Figures 14 and 15", "14-15", List.of(SceneKind.SHARP_TURN), Label.LANE_MARKING, 0.01, 2),
         /** Figure 16: horizontal markings (crosswalks, stop lines) do not matter for steering. */
-        HORIZONTAL_MARKINGS("Horizontal markings", "Figures 16 and 17", List.of(SceneKind.CROSSWALK, SceneKind.STOP_LINE),
+        HORIZONTAL_MARKINGS("Horizontal markings", "Figures 16 and 17", "16-17", List.of(SceneKind.CROSSWALK, SceneKind.STOP_LINE),
                 Label.HORIZONTAL_MARKING, 0.02, 3),
         /** Figure 17: the NetHVF network looked at other cars. */
-        CARS("Other cars", "Figure 17", List.of(SceneKind.CARS), Label.CAR, 0.02, 2);
+        CARS("Other cars", "Figure 17", "17", List.of(SceneKind.CARS), Label.CAR, 0.02, 2);
 
         private final String title;
         private final String paper;
+        private final String numbers;
         private final List<SceneKind> kinds;
         private final Label label;
         private final double minShare;
         private final int frames;
 
-        Situation(String title, String paper, List<SceneKind> kinds, Label label, double minShare, int frames) {
+        Situation(String title, String paper, String numbers, List<SceneKind> kinds, Label label, double minShare, int frames) {
             this.title = title;
             this.paper = paper;
+            this.numbers = numbers;
             this.kinds = kinds;
             this.label = label;
             this.minShare = minShare;
@@ -80,6 +82,11 @@ public final class RoadComparisons {
         /** The paper's figures this one stands for. */
         public String paper() {
             return paper;
+        }
+
+        /** The paper's figure numbers, two digits each, for file names: {@code "08-09"}, {@code "17"}. */
+        public String numbers() {
+            return numbers;
         }
 
         /** The ground-truth label the situation is about (its share of the masks is measured). */

@@ -428,32 +428,46 @@ public final class TheoryFigures {
         return String.format(Locale.ROOT, "%.3f / %.3f", Panels.mean(ok), Panels.median(ok));
     }
 
-    /** phi against phi_VBP over the pixels of one held-out frame, one series per kernel size (trained nets), each scaled to its maximum. */
+    /**
+     * The rank of phi against the rank of phi_VBP over the pixels of one held-out frame, one series per kernel size
+     * (trained nets), ranks scaled to [0, 1] (ties share their mean rank): Spearman's correlation is the Pearson
+     * correlation of these points, and a near-monotonic relation puts them on the rising diagonal.
+     */
     public static XYChart remark1Scatter(List<TrainedKernel> rows) {
-        XYChart chart = new XYChartBuilder().width(900).height(500).title("Remark 1 on trained nets: phi against phi_VBP, one held-out frame")
-                .xAxisTitle("phi_VBP(X) / max").yAxisTitle("phi(X) / max |phi|").build();
+        XYChart chart = new XYChartBuilder().width(900).height(560).title("Remark 1 on trained nets: rank of phi against rank of phi_VBP, "
+                        + "one held-out frame").xAxisTitle("rank of phi_VBP(X) / pixels").yAxisTitle("rank of phi(X) / pixels").build();
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
         chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
         chart.getStyler().setMarkerSize(3);
         for (TrainedKernel t : rows) {
-            double mx = max(t.examplePhiVbp(), false);
-            double my = max(t.examplePhi(), true);
-            double[] x = new double[t.examplePhiVbp().length];
-            double[] y = new double[x.length];
-            for (int q = 0; q < x.length; q++) {
-                x[q] = mx == 0 ? 0 : t.examplePhiVbp()[q] / mx;
-                y[q] = my == 0 ? 0 : t.examplePhi()[q] / my;
-            }
-            chart.addSeries(t.kernel() + "x" + t.kernel() + " kernels", x, y).setMarker(SeriesMarkers.CIRCLE);
+            double[] x = scaledRanks(t.examplePhiVbp());
+            double[] y = scaledRanks(t.examplePhi());
+            chart.addSeries(String.format(Locale.ROOT, "%dx%d kernels (Spearman %.2f)", t.kernel(), t.kernel(),
+                    Remark1.spearman(t.examplePhi(), t.examplePhiVbp())), x, y).setMarker(SeriesMarkers.CIRCLE);
         }
         return chart;
     }
 
-    private static double max(double[] v, boolean abs) {
-        double m = 0;
-        for (double d : v) {
-            m = Math.max(m, abs ? Math.abs(d) : d);
+    /** Ranks 1..n (ties: their mean rank) divided by n. */
+    static double[] scaledRanks(double[] v) {
+        int n = v.length;
+        Integer[] order = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
         }
-        return m;
+        java.util.Arrays.sort(order, (a, b) -> Double.compare(v[a], v[b]));
+        double[] r = new double[n];
+        int i = 0;
+        while (i < n) {
+            int j = i;
+            while (j + 1 < n && Double.compare(v[order[j + 1]], v[order[i]]) == 0) {
+                j++;
+            }
+            for (int k = i; k <= j; k++) {
+                r[order[k]] = ((i + j) / 2.0 + 1) / n;
+            }
+            i = j + 1;
+        }
+        return r;
     }
 }

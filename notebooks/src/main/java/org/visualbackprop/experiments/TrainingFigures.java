@@ -85,13 +85,13 @@ public final class TrainingFigures {
 
         /**
          * The notebook's size: 1500 scenes, 3 epochs (4500 frames seen per view), checkpoints 0, 0.1, 0.5, 1, 2, 3 (the
-         * paper: 0.1, 0.5, 1, 4, 16, 32 epochs of 190 000 frames). About five minutes for both views on two cores.
+         * paper: 0.1, 0.5, 1, 4, 16, 32 epochs of 190 000 frames). About six minutes for both views on two cores.
          */
         public static Config full() {
             return new Config(1500, 200, 3, 16, 0.003, new double[] {0, 0.1, 0.5, 1, 2, 3}, 3, 48, 1);
         }
 
-        /** The reduced size CI runs: 192 scenes, one epoch, checkpoints 0, 0.5, 1 (about 15 s for both views). */
+        /** The reduced size CI runs: 192 scenes, one epoch, checkpoints 0, 0.5, 1 (about 25 s for both views on two busy cores). */
         public static Config quick() {
             return new Config(192, 48, 1, 16, 0.003, new double[] {0, 0.5, 1}, 3, 16, 1);
         }
@@ -368,7 +368,7 @@ public final class TrainingFigures {
         }
         double var = runs.get(RoadView.SVF).labelVariance();
         chart.addSeries("label variance (predicting the mean)", new double[] {0, Math.max(maxX, 1e-3)}, new double[] {var, var})
-                .setMarker(SeriesMarkers.NONE).setLineColor(Color.GRAY);
+                .setMarker(SeriesMarkers.NONE).setLineColor(Color.DARK_GRAY).setLineStyle(org.knowm.xchart.style.lines.SeriesLines.DASH_DASH);
         return chart;
     }
 

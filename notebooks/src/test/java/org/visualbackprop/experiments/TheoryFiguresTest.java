@@ -1,5 +1,6 @@
 package org.visualbackprop.experiments;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -66,6 +67,11 @@ class TheoryFiguresTest {
             assertEquals(3, n.layers().stream().filter(l -> l.kind().equals("Conv2d")).count());
         }
         assertThrows(IllegalArgumentException.class, () -> TheoryFigures.kernelNet(new Shape(1, 1, 8, 8), 5, 1));
+    }
+
+    @Test
+    void scaledRanksShareTiesAndEndAtOne() {
+        assertArrayEquals(new double[] {0.625, 0.625, 1.0, 0.25}, TheoryFigures.scaledRanks(new double[] {2, 2, 5, -1}), 1e-12);
     }
 
     @Test
