@@ -33,7 +33,7 @@ import org.visualbackprop.tensor.Tensor;
  * GTX 970M, about 12 times faster) measured here with the core engine on the CPU, for NetSVF and NetHVF (Table 1,
  * weights from a seed, evaluation mode).
  *
- * <p>Per frame, medians of timed runs after warm-up runs: the forward pass; the forward pass recording
+ * <p>Per frame, medians of timed samples after a warm-up: the forward pass; the forward pass recording
  * VisualBackProp's channel means (what an explained prediction costs); VisualBackProp alone on that trace; and
  * LRP-epsilon (epsilon 100, BatchNorm folded) alone on a trace. A simple in-process loop: the numbers for the README come
  * from the JMH benchmark in {@code org.visualbackprop.bench} ({@code BenchReport}), which forks a clean JVM. A GPU or
@@ -49,17 +49,20 @@ public final class Timing {
     /**
      * What to measure.
      *
-     * @param batches batch sizes
-     * @param warmup  untimed runs before timing (per measurement)
-     * @param repeats timed runs (the median is reported)
-     * @param seed    seed of the weights and the random inputs
+     * @param batches   batch sizes
+     * @param warmup    untimed runs before timing (per measurement), at least
+     * @param repeats   timed samples (the median is reported)
+     * @param minMillis the warm-up lasts at least this long, and so does each timed sample (a fast operation such as
+     *                  VisualBackProp at batch 1 runs several times per sample), so that the JIT compiler has done its
+     *                  work and the clock's resolution does not matter
+     * @param seed      seed of the weights and the random inputs
      */
-    public record Config(int[] batches, int warmup, int repeats, long seed) {
+    public record Config(int[] batches, int warmup, int repeats, double minMillis, long seed) {
         public Config {
             batches = batches.clone();
-            if (batches.length == 0 || Arrays.stream(batches).anyMatch(b -> b < 1) || warmup < 0 || repeats < 1) {
+            if (batches.length == 0 || Arrays.stream(batches).anyMatch(b -> b < 1) || warmup < 0 || repeats < 1 || !(minMillis >= 0)) {
                 throw new IllegalArgumentException("invalid config: batches " + Arrays.toString(batches) + ", warm-up " + warmup
-                        + ", repeats " + repeats);
+                        + ", repeats " + repeats + ", minimum ms " + minMillis);
             }
         }
 
@@ -68,14 +71,14 @@ public final class Timing {
             return batches.clone();
         }
 
-        /** The notebook's size: batches 1 and 16, 3 warm-up runs, 9 timed runs (about 2 minutes on two cores). */
+        /** The notebook's size: batches 1 and 16, warm-up of 3 runs and 0.5 s, 9 timed samples of at least 50 ms (about a minute). */
         public static Config full() {
-            return new Config(new int[] {1, 16}, 3, 9, 1);
+            return new Config(new int[] {1, 16}, 3, 9, 500, 1);
         }
 
-        /** CI's size: batches 1 and 4, one warm-up run, 3 timed runs. */
+        /** CI's size: batches 1 and 4, warm-up of one run and 50 ms, 3 timed samples of at least 5 ms. */
         public static Config quick() {
-            return new Config(new int[] {1, 4}, 1, 3, 1);
+            return new Config(new int[] {1, 4}, 1, 3, 50, 1);
         }
 
         /** {@link #quick()} when {@code VBP_QUICK} asks for it ({@link Sizes}), else {@link #full()}. */
@@ -149,16 +152,27 @@ public final class Timing {
         return rows;
     }
 
-    /** Median wall-clock ms of {@code config.repeats()} runs after {@code config.warmup()} untimed ones. */
+    /**
+     * Median wall-clock ms of one run: warm-up runs (at least {@code config.warmup()} and {@code config.minMillis()}),
+     * then {@code config.repeats()} timed samples, each of as many runs as fill {@code config.minMillis() / 10} (at
+     * least one), divided by the runs.
+     */
     private static double median(Config config, Runnable r) {
-        for (int i = 0; i < config.warmup(); i++) {
+        long start = System.nanoTime();
+        int runs = 0;
+        while (runs < config.warmup() || (System.nanoTime() - start) / 1e6 < config.minMillis()) {
             r.run();
+            runs++;
         }
+        double perRun = runs == 0 ? 0 : (System.nanoTime() - start) / 1e6 / runs;
+        int inner = perRun <= 0 ? 1 : (int) Math.max(1, Math.ceil(config.minMillis() / 10 / perRun));
         double[] ms = new double[config.repeats()];
         for (int i = 0; i < ms.length; i++) {
             long t = System.nanoTime();
-            r.run();
-            ms[i] = (System.nanoTime() - t) / 1e6;
+            for (int k = 0; k < inner; k++) {
+                r.run();
+            }
+            ms[i] = (System.nanoTime() - t) / 1e6 / inner;
         }
         return Panels.median(ms);
     }

@@ -19,7 +19,7 @@ class TimingTest {
     @Test
     void everyNetAndBatchGetsARowOfPositiveTimes() {
         List<Timing.Net> nets = List.of(new Timing.Net("tiny", () -> PaperNets.small(new Shape(1, 1, 16, 32), 1, false, 1)));
-        List<Timing.Row> rows = Timing.measure(nets, new Timing.Config(new int[] {1, 2}, 0, 1, 1));
+        List<Timing.Row> rows = Timing.measure(nets, new Timing.Config(new int[] {1, 2}, 0, 1, 0, 1));
         assertEquals(2, rows.size());
         assertEquals(2, rows.get(1).batch());
         for (Timing.Row r : rows) {
