@@ -85,10 +85,17 @@ public final class ConvKernels {
                                 continue;
                             }
                             int s = srcBase + iy * w;
-                            for (int qx = 0, x = rx; x < wp; qx++, x += sw) {
-                                int ix = x - pw;
-                                dst[d + qx] = ix >= 0 && ix < w ? src[s + ix] : 0f;
+                            // phase column qx holds padded column rx + qx*sw, input column rx + qx*sw - pw: a strided
+                            // copy between the qx whose input column lies inside the row, zeros outside
+                            int runs = (wp - rx + sw - 1) / sw;
+                            int lo = Math.min(runs, Math.max(0, Math.floorDiv(pw - rx + sw - 1, sw)));
+                            int hi = Math.max(lo, Math.min(runs, Math.floorDiv(w - 1 + pw - rx, sw) + 1));
+                            Arrays.fill(dst, d, d + lo, 0f);
+                            int first = s + rx - pw;
+                            for (int qx = lo; qx < hi; qx++) {
+                                dst[d + qx] = src[first + qx * sw];
                             }
+                            Arrays.fill(dst, d + hi, d + runs, 0f);
                         }
                     }
                 }
@@ -142,6 +149,10 @@ public final class ConvKernels {
                 srcOff = 0;
                 srcImage = g.imageSize;
             }
+            if (g.outW >= 2 * Sgemm.kernel().nr()) {
+                rowBlocks(Sgemm.kernel(), g, src, srcOff, srcImage, weight, out, n0 * outImage, count);
+                continue;
+            }
             Sgemm.PanelSource panels = columnPanels(g, src, srcOff, srcImage);
             if (count == 1) {
                 Sgemm.multiply(cout, g.p, g.k, weight, 0, g.k, 1, panels, out, n0 * outImage, g.p, false);
@@ -159,6 +170,61 @@ public final class ConvKernels {
         if (bias != null) {
             addBias(out, bias, n, cout, g.p);
         }
+    }
+
+    /**
+     * The forward product for wide outputs, one output row at a time: every block of {@code nr} output pixels that lies
+     * within a row is computed by {@link MicroKernel#tileGather} straight from the input (or phase planes), where each
+     * kernel tap's pixels are contiguous, so nothing is packed; the short block at the end of a row is packed into a
+     * zero-padded panel. Parallel over output rows; no two threads write the same part of {@code out}.
+     */
+    static void rowBlocks(MicroKernel kernel, Geometry g, float[] src, int srcOff, int srcImage, float[] weight, float[] out,
+                          int outOff, int count) {
+        final int mr = MicroKernel.MR;
+        final int nr = kernel.nr();
+        final int mb = (g.cout + mr - 1) / mr;
+        final float[] packedA = Scratch.get(Scratch.Slot.PACK_A, mb * mr * g.k);
+        Sgemm.packA(weight, 0, g.k, 1, g.cout, g.k, 0, mb, packedA);
+        int outImage = g.cout * g.p;
+        Parallel.forRange(count * g.outH, 1, (r0, r1) -> {
+            float[] tile = Scratch.get(Scratch.Slot.TILE, mr * nr);
+            float[] panel = null;
+            for (int row = r0; row < r1; row++) {
+                int img = row / g.outH;
+                int oy = row - img * g.outH;
+                int base = srcOff + img * srcImage + oy * g.wq;
+                int outRow = outOff + img * outImage + oy * g.outW;
+                for (int ox0 = 0; ox0 < g.outW; ox0 += nr) {
+                    int nc = Math.min(nr, g.outW - ox0);
+                    if (nc < nr) {
+                        if (panel == null) {
+                            panel = Scratch.get(Scratch.Slot.PACK_B, g.k * nr);
+                        }
+                        for (int kk = 0; kk < g.k; kk++) {
+                            System.arraycopy(src, base + ox0 + g.koff[kk], panel, kk * nr, nc);
+                            Arrays.fill(panel, kk * nr + nc, kk * nr + nr, 0f);
+                        }
+                    }
+                    for (int ib = 0; ib < mb; ib++) {
+                        int i0 = ib * mr;
+                        int mc = Math.min(mr, g.cout - i0);
+                        int cOff = outRow + i0 * g.p + ox0;
+                        if (nc == nr && mc == mr) {
+                            kernel.tileGather(g.k, packedA, ib * mr * g.k, src, base + ox0, g.koff, 0, out, cOff, g.p);
+                            continue;
+                        }
+                        if (nc == nr) {
+                            kernel.tileGather(g.k, packedA, ib * mr * g.k, src, base + ox0, g.koff, 0, tile, 0, nr);
+                        } else {
+                            kernel.tile(g.k, packedA, ib * mr * g.k, panel, 0, tile, 0, nr, false);
+                        }
+                        for (int r = 0; r < mc; r++) {
+                            System.arraycopy(tile, r * nr, out, cOff + r * g.p, nc);
+                        }
+                    }
+                }
+            }
+        });
     }
 
     static void addBias(float[] out, float[] bias, int n, int channels, int plane) {

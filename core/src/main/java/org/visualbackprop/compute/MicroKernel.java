@@ -24,6 +24,13 @@ interface MicroKernel {
      */
     void tile(int kc, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc, boolean accumulate);
 
+    /**
+     * Computes one full tile (overwriting it) with B read in place instead of from a packed panel: row {@code k} of B
+     * is the {@link #nr()} floats of {@code src} starting at {@code base + koff[k0 + k]} (a convolution's input, where
+     * each kernel tap's run of output pixels is contiguous).
+     */
+    void tileGather(int kc, float[] a, int aOff, float[] src, int base, int[] koff, int k0, float[] c, int cOff, int ldc);
+
     /** Short description for reports, such as {@code "Vector API, 16 float lanes, 8x48 tiles"}. */
     String describe();
 }

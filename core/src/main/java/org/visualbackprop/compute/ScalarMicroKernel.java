@@ -40,6 +40,25 @@ final class ScalarMicroKernel implements MicroKernel {
     }
 
     @Override
+    public void tileGather(int kc, float[] a, int aOff, float[] src, int base, int[] koff, int k0, float[] c, int cOff, int ldc) {
+        float[] acc = new float[MR * nr];
+        for (int k = 0; k < kc; k++) {
+            int ao = aOff + k * MR;
+            int bo = base + koff[k0 + k];
+            for (int r = 0; r < MR; r++) {
+                float av = a[ao + r];
+                int row = r * nr;
+                for (int j = 0; j < nr; j++) {
+                    acc[row + j] += av * src[bo + j];
+                }
+            }
+        }
+        for (int r = 0; r < MR; r++) {
+            System.arraycopy(acc, r * nr, c, cOff + r * ldc, nr);
+        }
+    }
+
+    @Override
     public String describe() {
         return "scalar Java, " + MR + "x" + nr + " tiles (start the JVM with --add-modules jdk.incubator.vector for the fast kernel)";
     }

@@ -98,7 +98,7 @@ public final class Sgemm {
         }
     }
 
-    private static void packA(float[] a, int aOff, int aRow, int aCol, int m, int k, int ib0, int ib1, float[] dst) {
+    static void packA(float[] a, int aOff, int aRow, int aCol, int m, int k, int ib0, int ib1, float[] dst) {
         final int mr = MicroKernel.MR;
         for (int ib = ib0; ib < ib1; ib++) {
             int base = ib * mr * k;
