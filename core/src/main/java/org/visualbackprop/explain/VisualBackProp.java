@@ -75,7 +75,8 @@ public final class VisualBackProp {
             intermediate.add(Tensor.zeros(new Shape(n, 1, o.h(), o.w())));
         }
         // 1. channel means the forward pass did not record, one job per level
-        Parallel.forRange(levels, 1, (a, b) -> {
+        boolean allRecorded = convs.stream().allMatch(s -> trace.channelMean(s.mapLayer()) != null);
+        Parallel.forRange(allRecorded ? 0 : levels, 1, (a, b) -> {
             for (int l = a; l < b; l++) {
                 int layer = convs.get(l).mapLayer();
                 if (trace.channelMean(layer) == null) {
@@ -130,7 +131,7 @@ public final class VisualBackProp {
         int hi = in.h();
         int wi = in.w();
         float[] r = new float[ho * wi];
-        Parallel.forRange(ho, 16, (a, b) -> {
+        Parallel.forRange(ho, Math.max(16, (1 << 17) / Math.max(1, wi)), (a, b) -> {
             for (int oy = a; oy < b; oy++) {
                 int ro = oy * wi;
                 int mo = oy * wo;
@@ -153,7 +154,7 @@ public final class VisualBackProp {
             }
         });
         float[] u = new float[hi * wi];
-        Parallel.forRange(hi, 16, (a, b) -> {
+        Parallel.forRange(hi, Math.max(16, (1 << 17) / Math.max(1, wi)), (a, b) -> {
             for (int y = a; y < b; y++) {
                 int uo = y * wi;
                 int last = w.lastOutputH(y, ho);

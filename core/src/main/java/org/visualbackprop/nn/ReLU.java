@@ -55,7 +55,7 @@ public final class ReLU implements Layer {
         float[] y = out.data();
         float[] m = mean.data();
         float inv = 1f / channels;
-        int chunk = 2048;
+        int chunk = 8192;
         int chunksPerImage = (plane + chunk - 1) / chunk;
         Parallel.forRange(s.n() * chunksPerImage, 1, (a, b) -> {
             for (int job = a; job < b; job++) {
@@ -66,10 +66,14 @@ public final class ReLU implements Layer {
                 java.util.Arrays.fill(m, mo + q0, mo + q1, 0f);
                 for (int c = 0; c < channels; c++) {
                     int o = (i * channels + c) * plane;
+                    // two simple loops rather than one with two stores into different arrays, which the JIT does not
+                    // vectorize; the chunk of y just written is still in the L1 cache for the second
                     for (int q = q0; q < q1; q++) {
-                        float v = Math.max(0f, x[o + q]);
-                        y[o + q] = v;
-                        m[mo + q] += v;
+                        y[o + q] = Math.max(0f, x[o + q]);
+                    }
+                    int d = mo - o;
+                    for (int q = o + q0; q < o + q1; q++) {
+                        m[d + q] += y[q];
                     }
                 }
                 for (int q = q0; q < q1; q++) {
