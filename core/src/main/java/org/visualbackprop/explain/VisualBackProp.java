@@ -1,9 +1,11 @@
 package org.visualbackprop.explain;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.IntFunction;
 import org.visualbackprop.compute.Parallel;
+import org.visualbackprop.compute.Scratch;
 import org.visualbackprop.nn.Mode;
 import org.visualbackprop.nn.Network;
 import org.visualbackprop.nn.Trace;
@@ -95,25 +97,41 @@ public final class VisualBackProp {
                 int level = levels - 1;
                 Tensor top = averaged.get(level);
                 int topPlane = top.shape().plane();
-                float[] m = new float[topPlane];
-                System.arraycopy(top.data(), i * topPlane, m, 0, topPlane);
-                System.arraycopy(m, 0, intermediate.get(level).data(), i * topPlane, topPlane);
+                System.arraycopy(top.data(), i * topPlane, intermediate.get(level).data(), i * topPlane, topPlane);
+                // the current map lives where it belongs (an intermediate mask, the raw mask) or, after a pool
+                // stage, in scratch memory; each stage writes the next one there directly
+                float[] m = intermediate.get(level).data();
+                int mOff = i * topPlane;
+                boolean misc = false; // which of two scratch slots holds the map after a pool stage
                 for (int s = stages.size() - 1; s >= 0; s--) {
                     VbpPlan.Stage st = stages.get(s);
-                    float[] u = upscale(m, st.outputShape(), st.window(), st.inputShape());
-                    if (s > 0 && stages.get(s - 1).isConv()) {
+                    int plane = st.inputShape().plane();
+                    float[] dst;
+                    int dOff;
+                    boolean product = s > 0 && stages.get(s - 1).isConv();
+                    if (s == 0) {
+                        dst = raw.data();
+                        dOff = i * inPlane;
+                    } else if (product) {
+                        dst = intermediate.get(level - 1).data();
+                        dOff = i * plane;
+                    } else {
+                        misc = !misc;
+                        dst = Scratch.get(misc ? Scratch.Slot.MISC : Scratch.Slot.PHASE_GRAD, plane);
+                        dOff = 0;
+                    }
+                    upscale(m, mOff, st.outputShape(), st.window(), st.inputShape(), dst, dOff);
+                    if (product) {
                         level--;
-                        int plane = u.length;
                         float[] avg = averaged.get(level).data();
                         for (int q = 0; q < plane; q++) {
-                            u[q] *= avg[i * plane + q];
+                            dst[dOff + q] *= avg[i * plane + q];
                         }
-                        System.arraycopy(u, 0, intermediate.get(level).data(), i * plane, plane);
                     }
-                    m = u;
+                    m = dst;
+                    mOff = dOff;
                 }
-                System.arraycopy(m, 0, raw.data(), i * inPlane, inPlane);
-                flat[i] = normalize(m, mask.data(), i * inPlane);
+                flat[i] = normalize(raw.data(), i * inPlane, inPlane, mask.data());
             }
         });
         return new Explanation(plan, trace.input(), mask, raw, averaged, intermediate, flat);
@@ -125,16 +143,18 @@ public final class VisualBackProp {
      * as a pass along rows (each output column adds to the input columns its window covers) and a pass along columns
      * (each input row is the sum of the row-passed output rows whose windows cover it), parallel over rows.
      */
-    static float[] upscale(float[] m, Shape out, Window w, Shape in) {
+    static void upscale(float[] m, int mOff, Shape out, Window w, Shape in, float[] u, int uOff) {
         int ho = out.h();
         int wo = out.w();
         int hi = in.h();
         int wi = in.w();
-        float[] r = new float[ho * wi];
+        float[] r = Scratch.get(Scratch.Slot.TILE, ho * wi);
+        Arrays.fill(r, 0, ho * wi, 0f);
+        Arrays.fill(u, uOff, uOff + hi * wi, 0f);
         Parallel.forRange(ho, Math.max(16, (1 << 17) / Math.max(1, wi)), (a, b) -> {
             for (int oy = a; oy < b; oy++) {
                 int ro = oy * wi;
-                int mo = oy * wo;
+                int mo = mOff + oy * wo;
                 // kernel column outermost: for stride 1 the inner loop is a contiguous add the JIT vectorizes
                 for (int kx = 0; kx < w.kernelW(); kx++) {
                     int shift = kx - w.padW();
@@ -153,10 +173,9 @@ public final class VisualBackProp {
                 }
             }
         });
-        float[] u = new float[hi * wi];
         Parallel.forRange(hi, Math.max(16, (1 << 17) / Math.max(1, wi)), (a, b) -> {
             for (int y = a; y < b; y++) {
-                int uo = y * wi;
+                int uo = uOff + y * wi;
                 int last = w.lastOutputH(y, ho);
                 for (int oy = w.firstOutputH(y); oy <= last; oy++) {
                     int ro = oy * wi;
@@ -166,24 +185,24 @@ public final class VisualBackProp {
                 }
             }
         });
-        return u;
     }
 
-    /** Min-max normalization into {@code dst}; returns true when the map is constant (then all zeros). */
-    static boolean normalize(float[] m, float[] dst, int off) {
+    /** Min-max normalization of {@code len} values from {@code off} into the same place of {@code dst}; returns true
+     * when the map is constant (then all zeros). */
+    static boolean normalize(float[] m, int off, int len, float[] dst) {
         float min = Float.POSITIVE_INFINITY;
         float max = Float.NEGATIVE_INFINITY;
-        for (float v : m) {
-            min = Math.min(min, v);
-            max = Math.max(max, v);
+        for (int q = off; q < off + len; q++) {
+            min = Math.min(min, m[q]);
+            max = Math.max(max, m[q]);
         }
         if (!(max > min)) {
-            java.util.Arrays.fill(dst, off, off + m.length, 0f);
+            Arrays.fill(dst, off, off + len, 0f);
             return true;
         }
         float range = max - min;
-        for (int q = 0; q < m.length; q++) {
-            dst[off + q] = (m[q] - min) / range;
+        for (int q = off; q < off + len; q++) {
+            dst[q] = (m[q] - min) / range;
         }
         return false;
     }
