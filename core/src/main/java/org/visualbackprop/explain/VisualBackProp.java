@@ -60,6 +60,17 @@ public final class VisualBackProp {
 
     /** As {@link #explain(Trace)}, with a plan made earlier for the same network. */
     public static Explanation explain(Trace trace, VbpPlan plan) {
+        return explain(trace, plan, null);
+    }
+
+    /**
+     * As {@link #explain(Trace, VbpPlan)}, writing the masks into the arrays of an earlier explanation where their
+     * shapes match (as {@link Network#trace} reuses a trace): no new memory per batch in a loop over batches.
+     *
+     * @param reuse an explanation returned earlier, or null; its normalized, raw and intermediate masks are
+     *              overwritten (modified), its averaged maps are left alone (they belong to its trace)
+     */
+    public static Explanation explain(Trace trace, VbpPlan plan, Explanation reuse) {
         Network net = trace.network();
         if (!plan.inputShape().equals(net.inputShape())) {
             throw new ShapeException("the plan is for inputs " + plan.inputShape() + ", the trace's network takes " + net.inputShape());
@@ -70,11 +81,13 @@ public final class VisualBackProp {
         int levels = convs.size();
         List<Tensor> averaged = new ArrayList<>(levels);
         List<Tensor> intermediate = new ArrayList<>(levels);
-        for (VbpPlan.Stage s : convs) {
-            Shape o = s.outputShape();
+        for (int l = 0; l < levels; l++) {
+            VbpPlan.Stage s = convs.get(l);
+            Shape o = new Shape(n, 1, s.outputShape().h(), s.outputShape().w());
             Tensor recorded = trace.channelMean(s.mapLayer());
-            averaged.add(recorded != null ? recorded : Tensor.zeros(new Shape(n, 1, o.h(), o.w())));
-            intermediate.add(Tensor.zeros(new Shape(n, 1, o.h(), o.w())));
+            averaged.add(recorded != null ? recorded : Tensor.zeros(o));
+            intermediate.add(reusable(reuse == null || reuse.intermediateMasks().size() != levels ? null
+                    : reuse.intermediateMasks().get(l), o));
         }
         // 1. channel means the forward pass did not record, one job per level
         boolean allRecorded = convs.stream().allMatch(s -> trace.channelMean(s.mapLayer()) != null);
@@ -89,8 +102,9 @@ public final class VisualBackProp {
         // 2. from the deepest layer down, one job per image
         Shape in = plan.inputShape();
         int inPlane = in.plane();
-        Tensor raw = Tensor.zeros(new Shape(n, 1, in.h(), in.w()));
-        Tensor mask = Tensor.zeros(raw.shape());
+        Shape maskShape = new Shape(n, 1, in.h(), in.w());
+        Tensor raw = reusable(reuse == null ? null : reuse.raw(), maskShape);
+        Tensor mask = reusable(reuse == null ? null : reuse.mask(), maskShape);
         boolean[] flat = new boolean[n];
         Parallel.forRange(n, 1, (a, b) -> {
             for (int i = a; i < b; i++) {
@@ -135,6 +149,11 @@ public final class VisualBackProp {
             }
         });
         return new Explanation(plan, trace.input(), mask, raw, averaged, intermediate, flat);
+    }
+
+    /** {@code old} when it has shape {@code shape} (every value of it is overwritten), otherwise new zeros. */
+    private static Tensor reusable(Tensor old, Shape shape) {
+        return old != null && old.shape().equals(shape) ? old : Tensor.zeros(shape);
     }
 
     /**

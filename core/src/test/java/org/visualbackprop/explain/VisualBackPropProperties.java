@@ -155,6 +155,35 @@ class VisualBackPropProperties {
     }
 
     /**
+     * Explaining a second batch into the arrays of the first explanation gives exactly what a fresh explanation of the
+     * second batch gives (nothing of the first batch survives), and reuses those arrays.
+     */
+    @Property(tries = 30)
+    void explainingIntoAnEarlierExplanationEqualsAFreshOne(@ForAll long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        Shape input = new Shape(1, 1 + r.nextInt(2), 8 + r.nextInt(10), 8 + r.nextInt(10));
+        Network net = RandomNets.random(r, input, new RandomNets.Spec(1 + r.nextInt(3), true, true, false, 0.2));
+        int n = 1 + r.nextInt(3);
+        Explanation first = VisualBackProp.explain(net.trace(Tensor.uniform(input.withBatch(n), 0, 1, r), Mode.EVAL));
+        float[] firstMask = first.mask().data();
+        Trace second = net.trace(Tensor.uniform(input.withBatch(n), 0, 1, r), Mode.EVAL);
+        Explanation fresh = VisualBackProp.explain(second);
+        Explanation reused = VisualBackProp.explain(second, fresh.plan(), first);
+        assertTrue(reused.mask().data() == firstMask, "the mask's array is reused");
+        assertEquals(0f, fresh.mask().maxAbsDiff(reused.mask()));
+        assertEquals(0f, fresh.raw().maxAbsDiff(reused.raw()));
+        for (int l = 0; l < fresh.intermediateMasks().size(); l++) {
+            assertEquals(0f, fresh.intermediateMasks().get(l).maxAbsDiff(reused.intermediateMasks().get(l)));
+        }
+        for (int i = 0; i < n; i++) {
+            assertEquals(fresh.isFlat(i), reused.isFlat(i));
+        }
+        // a batch of another size cannot reuse them, and still comes out right
+        Trace third = net.trace(Tensor.uniform(input.withBatch(n + 1), 0, 1, r), Mode.EVAL);
+        assertEquals(0f, VisualBackProp.explain(third).raw().maxAbsDiff(VisualBackProp.explain(third, fresh.plan(), reused).raw()));
+    }
+
+    /**
      * Scaling a conv layer's weights and bias by c > 0 scales its ReLU output by c (ReLU is positively homogeneous);
      * when the conv layers above it have no biases, every deeper activation scales by c too, so the raw mask is a
      * positive multiple of the old one and the normalized mask does not change.

@@ -15,6 +15,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
+import org.visualbackprop.explain.Explanation;
 import org.visualbackprop.explain.Lrp;
 import org.visualbackprop.explain.Target;
 import org.visualbackprop.explain.VbpPlan;
@@ -52,6 +53,7 @@ public class CoreBenchmark {
     private Trace plain;
     private Trace withMeans;
     private Trace training;
+    private Explanation explanation;
     private Tensor grad;
     private Sgd sgd;
     private final Lrp lrp = Lrp.paper();
@@ -87,12 +89,12 @@ public class CoreBenchmark {
 
     @Benchmark
     public Object vbpAlone() {
-        return VisualBackProp.explain(withMeans, plan);
+        return explanation = VisualBackProp.explain(withMeans, plan, explanation);
     }
 
     @Benchmark
     public Object vbpAveragingItself() {
-        return VisualBackProp.explain(plain, plan);
+        return explanation = VisualBackProp.explain(plain, plan, explanation);
     }
 
     @Benchmark

@@ -17,6 +17,7 @@ import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
 import org.visualbackprop.compute.Parallel;
 import org.visualbackprop.compute.Sgemm;
+import org.visualbackprop.explain.Explanation;
 import org.visualbackprop.explain.Lrp;
 import org.visualbackprop.explain.Target;
 import org.visualbackprop.explain.VbpPlan;
@@ -144,7 +145,8 @@ public final class Timing {
                 Trace[] means = {VisualBackProp.trace(net, plan, x, Mode.EVAL, null)};
                 double fwd = median(config, () -> plain[0] = net.trace(x, Mode.EVAL, plain[0]));
                 double fwdMeans = median(config, () -> means[0] = VisualBackProp.trace(net, plan, x, Mode.EVAL, means[0]));
-                double vbp = median(config, () -> VisualBackProp.explain(means[0], plan));
+                Explanation[] e = {null};
+                double vbp = median(config, () -> e[0] = VisualBackProp.explain(means[0], plan, e[0]));
                 double lrpMs = median(config, () -> lrp.attribute(plain[0], Target.predicted()));
                 rows.add(new Row(n.name(), b, fwd / b, fwdMeans / b, vbp / b, lrpMs / b));
             }
