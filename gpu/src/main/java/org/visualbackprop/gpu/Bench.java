@@ -46,6 +46,12 @@ import org.visualbackprop.tensor.Tensor;
 public final class Bench {
     /** Random weights of the paper's nets. */
     public static final long SEED = 1;
+    /**
+     * Least time the warm-up runs of one measurement take on Java threads (when any are asked for): a few runs leave
+     * the JIT compiler half done (NetSVF's Java forward pass at batch 1 measured 35 ms after two runs, 22 ms warm).
+     * OpenCL kernels are compiled before the first run.
+     */
+    static final long JAVA_MIN_WARMUP_NANOS = 1_000_000_000L;
 
     /**
      * What to measure.
@@ -139,7 +145,8 @@ public final class Bench {
     /** Runs the measurements and prints a table per device; returns the rows. */
     public static List<Row> run(Config config, PrintStream out) throws IOException {
         out.println("vbp bench: ms per image (median of " + config.repeats() + " runs after " + config.warmup()
-                + " warm-up), LRP-epsilon with epsilon = 100 and BatchNorm folded; random weights (seed " + SEED
+                + " warm-up runs, on Java threads at least " + JAVA_MIN_WARMUP_NANOS / 1_000_000_000 + " s of them), LRP-epsilon with epsilon = 100"
+                + " and BatchNorm folded; random weights (seed " + SEED
                 + ") for NetSVF and NetHVF, evaluation mode; Java " + System.getProperty("java.version") + ", "
                 + Runtime.getRuntime().availableProcessors() + " processors");
         List<Row> all = new ArrayList<>();
@@ -303,15 +310,16 @@ public final class Bench {
         Request vbp = Request.vbpMask();
         Request lrp = Request.lrpOnly(Lrp.paper(), Target.predicted());
         boolean kept = batch <= e.capacity();
-        double forward = time(c, batch, () -> e.run(x, Request.predictions()));
-        double forwardVbp = time(c, batch, () -> e.run(x, vbp));
-        double forwardLrp = time(c, batch, () -> e.run(x, lrp));
+        long w = e.device().isOpenCL() ? 0 : JAVA_MIN_WARMUP_NANOS;
+        double forward = time(c, batch, w, () -> e.run(x, Request.predictions()));
+        double forwardVbp = time(c, batch, w, () -> e.run(x, vbp));
+        double forwardLrp = time(c, batch, w, () -> e.run(x, lrp));
         double vbpAlone;
         double lrpAlone;
         if (kept) {
             e.forward(x);
-            vbpAlone = time(c, batch, () -> e.explainLast(vbp));
-            lrpAlone = time(c, batch, () -> e.explainLast(lrp));
+            vbpAlone = time(c, batch, w, () -> e.explainLast(vbp));
+            lrpAlone = time(c, batch, w, () -> e.explainLast(lrp));
         } else { // split batches keep only their last part: estimate by difference
             vbpAlone = forwardVbp - forward;
             lrpAlone = forwardLrp - forward;
@@ -319,9 +327,13 @@ public final class Bench {
         return new Row(name, batch, forward, forwardVbp, vbpAlone, forwardLrp, lrpAlone, e.capacity());
     }
 
-    /** Median wall time of {@code c.repeats()} runs after {@code c.warmup()}, in ms per image. */
-    private static double time(Config c, int batch, Runnable r) {
-        for (int i = 0; i < c.warmup(); i++) {
+    /**
+     * Median wall time of {@code c.repeats()} runs, in ms per image, after {@code c.warmup()} untimed runs that, when
+     * there are any, go on for at least {@code minWarmupNanos}.
+     */
+    private static double time(Config c, int batch, long minWarmupNanos, Runnable r) {
+        long start = System.nanoTime();
+        for (int i = 0; i < c.warmup() || (c.warmup() > 0 && System.nanoTime() - start < minWarmupNanos); i++) {
             r.run();
         }
         double[] ms = new double[c.repeats()];
