@@ -29,9 +29,10 @@ final class Progress implements AutoCloseable {
         }
     }
 
+    /** Text after the bar (the library prints it right after the speed, so it starts with a space here). */
     void message(String m) {
         if (bar != null) {
-            bar.setExtraMessage(m);
+            bar.setExtraMessage(m.isEmpty() || m.startsWith(" ") ? m : " " + m);
         }
     }
 
