@@ -1,5 +1,6 @@
 package org.visualbackprop.cli;
 
+import java.text.DecimalFormat;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -19,7 +20,7 @@ final class Progress implements AutoCloseable {
         }
         ProgressBar b = new ProgressBarBuilder().setTaskName(task).setInitialMax(max).setStyle(ProgressBarStyle.ASCII)
                 .setConsumer(new ConsoleProgressBarConsumer(System.err, 100)).setUnit(" " + unit, 1).setUpdateIntervalMillis(250)
-                .showSpeed().build();
+                .showSpeed(new DecimalFormat("0.0")).build();
         return new Progress(b);
     }
 
