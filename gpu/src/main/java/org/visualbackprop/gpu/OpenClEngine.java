@@ -234,12 +234,12 @@ final class OpenClEngine implements InferenceEngine {
     }
 
     private Relevance lrp(int n, Lrp rule, Request request) {
-        if (rule.batchNormRule() != Lrp.BatchNormRule.FOLD || !rule.biasInDenominator()) {
+        java.util.OptionalDouble plain = rule.composite().plainEpsilon();
+        if (plain.isEmpty()) {
             throw new UnsupportedNetworkException("the OpenCL kernels implement LRP-epsilon with BatchNorm folded (the paper's "
-                    + "setting, Lrp.epsilon(eps)); for BatchNormRule." + rule.batchNormRule()
-                    + (rule.biasInDenominator() ? "" : " or the z-rule without bias") + " use the Java device");
+                    + "setting, Lrp.epsilon(eps)); for " + rule.composite().name() + " use the Java device");
         }
-        float eps = (float) rule.epsilon();
+        float eps = (float) plain.getAsDouble();
         if (lrpLaunches == null || Float.compare(eps, lrpEps) != 0) {
             lrpLaunches = program.lrp(n, layout, limits, eps);
             exponentLaunch = program.lrpExponents(n, layout, limits);

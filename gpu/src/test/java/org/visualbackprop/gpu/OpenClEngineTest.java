@@ -127,7 +127,7 @@ class OpenClEngineTest {
             e.forward(Tensor.uniform(SMALL.withBatch(1), 0, 1, new SplittableRandom(6)));
             UnsupportedNetworkException u = assertThrows(UnsupportedNetworkException.class,
                     () -> e.explainLast(Request.lrpOnly(Lrp.epsilon(100, Lrp.BatchNormRule.SEPARATE), Target.predicted())));
-            assertTrue(u.getMessage().contains("SEPARATE"), u.getMessage());
+            assertTrue(u.getMessage().contains("BatchNorm separate"), u.getMessage());
             assertThrows(IllegalArgumentException.class,
                     () -> e.explainLast(Request.lrpOnly(Lrp.paper(), Target.output(7))), "only 3 outputs");
         }
