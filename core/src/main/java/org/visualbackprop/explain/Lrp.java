@@ -125,47 +125,14 @@ public final class Lrp {
         return propagateFrom(trace, layer, relevance.copy(), new int[trace.batch()]);
     }
 
-    private Attribution propagateFrom(Trace trace, int top, Tensor r, int[] targets) {
-        Network net = trace.network();
-        int n = trace.batch();
-        List<LrpStep> steps = plan(trace, top);
-        List<LrpRule> rules = new ArrayList<>(steps.size());
-        for (LrpStep step : steps) {
-            rules.add(step.layer() instanceof Flatten ? null : composite.ruleFor(step)); // every refusal before any work
-        }
-        int[] exps = new int[n];
-        double[] outputRelevance = sums(r, exps);
-        rescale(r, exps);
-        List<List<Attribution.LayerFlow>> flows = new ArrayList<>();
-        String[] dead = new String[n];
-        for (int i = 0; i < n; i++) {
-            flows.add(new ArrayList<>());
-        }
-        for (int s = 0; s < steps.size(); s++) {
-            LrpStep step = steps.get(s);
-            double[] above = sums(r, exps);
-            r = rules.get(s) == null ? r.reshape(step.input().shape()) : rules.get(s).propagate(step, r);
-            rescale(r, exps);
-            double[] after = sums(r, exps);
-            for (int i = 0; i < n; i++) {
-                flows.get(i).add(new Attribution.LayerFlow(step.name(), above[i], after[i]));
-                if (dead[i] == null && outputRelevance[i] != 0 && allZero(r, i)) {
-                    dead[i] = step.name();
-                }
-            }
-        }
-        List<Attribution.Conservation> cons = new ArrayList<>();
-        double[] input = sums(r, exps);
-        for (int i = 0; i < n; i++) {
-            cons.add(new Attribution.Conservation(outputRelevance[i], input[i], flows.get(i), dead[i]));
-        }
-        return new Attribution("lrp", r, exps, targets, Attribution.Reduction.SUM, cons);
-    }
-
-    /** The walk from the score layer down, with BatchNorm layers folded into the linear layer above where allowed. */
-    private List<LrpStep> plan(Trace trace, int top) {
-        Network net = trace.network();
-        List<LrpStep> steps = new ArrayList<>();
+    /**
+     * Which rule every layer from {@code top} down gets, and which BatchNorms fold into the layer above them: made
+     * once per network and score layer, so a network the composite cannot handle is refused before any work.
+     *
+     * @throws UnsupportedNetworkException naming the first layer (walking down) without a rule
+     */
+    public Plan plan(Network net, int top) {
+        java.util.Objects.checkIndex(top, net.size());
         boolean[] folded = composite.foldsBatchNorm() ? BatchNormFolding.foldable(net, top) : new boolean[net.size()];
         int firstLinear = -1;
         for (int i = 0; i <= top && firstLinear < 0; i++) {
@@ -173,6 +140,7 @@ public final class Lrp {
                 firstLinear = i;
             }
         }
+        List<Plan.Step> steps = new ArrayList<>();
         for (int i = top; i >= 0; i--) {
             Layer l = net.layer(i);
             if (folded[i]) {
@@ -188,16 +156,79 @@ public final class Lrp {
                     bn = j;
                 }
             }
-            if (bn >= 0) {
-                Tensor bnInput = trace.layerInput(bn);
-                float[][] affine = ((BatchNorm2d) net.layer(bn)).affine(bnInput, trace.mode());
-                float[][] wb = BatchNormFolding.fold(l, affine[0], affine[1], bnInput.shape().plane());
-                steps.add(new LrpStep(trace, i, bn, wb[0], wb[1], i == firstLinear));
-            } else {
-                steps.add(new LrpStep(trace, i, -1, null, null, i == firstLinear));
+            LrpRule rule = null;
+            if (!(l instanceof Flatten)) {
+                // a step without a trace: enough for the composite to choose (it reads the layer and its position)
+                rule = composite.ruleFor(new LrpStep(null, net, i, bn, null, null, i == firstLinear));
+            }
+            steps.add(new Plan.Step(i, bn, i == firstLinear, rule));
+        }
+        return new Plan(net, top, steps);
+    }
+
+    /**
+     * The walk of an {@link Lrp} through one network: per step, the layer, the BatchNorm folded into it (or -1), and
+     * its rule (null for a Flatten, which only reshapes).
+     */
+    public record Plan(Network network, int top, List<Step> steps) {
+        public Plan {
+            steps = List.copyOf(steps);
+        }
+
+        /** One step of the walk. */
+        public record Step(int layer, int foldedBatchNorm, boolean firstLinear, LrpRule rule) {
+        }
+    }
+
+    private Attribution propagateFrom(Trace trace, int top, Tensor r, int[] targets) {
+        Network net = trace.network();
+        int n = trace.batch();
+        Plan plan = plan(net, top);
+        int[] exps = new int[n];
+        double[] outputRelevance = sums(r, exps);
+        rescale(r, exps);
+        List<List<Attribution.LayerFlow>> flows = new ArrayList<>();
+        String[] dead = new String[n];
+        for (int i = 0; i < n; i++) {
+            flows.add(new ArrayList<>());
+        }
+        for (Plan.Step ps : plan.steps()) {
+            LrpStep step = step(trace, ps);
+            double[] above = sums(r, exps);
+            r = ps.rule() == null ? r.reshape(step.input().shape()) : ps.rule().propagate(step, r);
+            rescale(r, exps);
+            double[] after = sums(r, exps);
+            for (int i = 0; i < n; i++) {
+                flows.get(i).add(new Attribution.LayerFlow(step.name(), above[i], after[i]));
+                if (dead[i] == null && outputRelevance[i] != 0 && allZero(r, i)) {
+                    dead[i] = step.name();
+                }
             }
         }
-        return steps;
+        List<Attribution.Conservation> cons = new ArrayList<>();
+        double[] input = sums(r, exps);
+        String[] notes = new String[n];
+        for (int i = 0; i < n; i++) {
+            cons.add(new Attribution.Conservation(outputRelevance[i], input[i], flows.get(i), dead[i]));
+            if (dead[i] != null) {
+                notes[i] = "LRP relevance stops at " + dead[i] + " (every unit feeding it is off: the output "
+                        + String.format(java.util.Locale.ROOT, "%.4g", outputRelevance[i]) + " is its bias alone); the LRP map is zero";
+            }
+        }
+        return new Attribution("lrp", r, exps, targets, Attribution.Reduction.SUM, cons).withNotes(notes);
+    }
+
+    /** The step of a planned layer for one trace, with the folded weights for the trace's mode. */
+    private static LrpStep step(Trace trace, Plan.Step ps) {
+        Network net = trace.network();
+        int bn = ps.foldedBatchNorm();
+        if (bn < 0) {
+            return new LrpStep(trace, net, ps.layer(), -1, null, null, ps.firstLinear());
+        }
+        Tensor bnInput = trace.layerInput(bn);
+        float[][] affine = ((BatchNorm2d) net.layer(bn)).affine(bnInput, trace.mode());
+        float[][] wb = BatchNormFolding.fold(net.layer(ps.layer()), affine[0], affine[1], bnInput.shape().plane());
+        return new LrpStep(trace, net, ps.layer(), bn, wb[0], wb[1], ps.firstLinear());
     }
 
     /** Scales each sample by a power of two so its largest magnitude lies in [0.5, 1); adds the exponents. */

@@ -7,6 +7,7 @@ import org.visualbackprop.nn.Conv2d;
 import org.visualbackprop.nn.Dense;
 import org.visualbackprop.nn.Layer;
 import org.visualbackprop.nn.MaxPool2d;
+import org.visualbackprop.nn.Network;
 import org.visualbackprop.nn.Trace;
 import org.visualbackprop.tensor.Shape;
 import org.visualbackprop.tensor.Tensor;
@@ -19,14 +20,17 @@ import org.visualbackprop.tensor.Tensor;
  */
 public final class LrpStep {
     private final Trace trace;
+    private final Network network;
     private final int layer;
     private final int foldedBatchNorm;
     private final float[] weight;
     private final float[] bias;
     private final boolean first;
 
-    LrpStep(Trace trace, int layer, int foldedBatchNorm, float[] weight, float[] bias, boolean first) {
+    /** @param trace null while planning (only the layer, its name and position are known then) */
+    LrpStep(Trace trace, Network network, int layer, int foldedBatchNorm, float[] weight, float[] bias, boolean first) {
         this.trace = trace;
+        this.network = network;
         this.layer = layer;
         this.foldedBatchNorm = foldedBatchNorm;
         this.weight = weight;
@@ -36,7 +40,7 @@ public final class LrpStep {
 
     /** The layer whose output relevance is propagated. */
     public Layer layer() {
-        return trace.network().layer(layer);
+        return network.layer(layer);
     }
 
     /** The layer's index in its network. */
@@ -46,7 +50,7 @@ public final class LrpStep {
 
     /** The layer's name, with {@code +bnK} when a BatchNorm was folded into it. */
     public String name() {
-        return trace.network().name(layer) + (foldedBatchNorm >= 0 ? "+" + trace.network().name(foldedBatchNorm) : "");
+        return network.name(layer) + (foldedBatchNorm >= 0 ? "+" + network.name(foldedBatchNorm) : "");
     }
 
     /** True for the linear layer closest to the input (zennit's "first layer", where the Flat rule goes). */
