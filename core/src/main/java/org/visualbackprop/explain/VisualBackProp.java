@@ -263,7 +263,7 @@ public final class VisualBackProp {
     }
 
     /** Min-max normalization of {@code len} values from {@code off} into the same place of {@code dst}; returns true
-     * when the map is constant (then all zeros). */
+     * when the map is constant or not finite (then all zeros: a mask of NaN would be silently wrong). */
     static boolean normalize(float[] m, int off, int len, float[] dst) {
         float min = Float.POSITIVE_INFINITY;
         float max = Float.NEGATIVE_INFINITY;
@@ -271,7 +271,7 @@ public final class VisualBackProp {
             min = Math.min(min, m[q]);
             max = Math.max(max, m[q]);
         }
-        if (!(max > min)) {
+        if (!(max > min) || !Float.isFinite(max - min)) {
             Arrays.fill(dst, off, off + len, 0f);
             return true;
         }

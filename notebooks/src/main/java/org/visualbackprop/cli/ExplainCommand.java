@@ -39,13 +39,16 @@ import picocli.CommandLine.Option;
                         + "gradient map for the others), STEM.METHOD.png, STEM.METHOD-overlay.png (the authors' red overlay), "
                         + "STEM.vbp-steps.png (Figure 2) for VBP, STEM.vbp-vs-lrp.png when both ran, and predictions.csv."})
 final class ExplainCommand implements Callable<Integer> {
-    @Option(names = "--model", required = true, paramLabel = "FILE", description = "A model file: .vbpm, or Torch7 .t7/.t7b.")
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--model", paramLabel = "FILE", description = "A model file: .vbpm, or Torch7 .t7/.t7b (required).")
     Path model;
 
-    @Option(names = "--input", required = true, paramLabel = "IMAGE|NPY|DIR", description = "An image, a .npy array, or a folder of them.")
+    @Option(names = "--input", paramLabel = "IMAGE|NPY|DIR", description = "An image, a .npy array, or a folder of them (required).")
     Path input;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Folder for the results (created).")
+    @Option(names = "--out", paramLabel = "DIR", description = "Folder for the results (created; required).")
     Path out;
 
     @Option(names = "--method", defaultValue = "vbp", paramLabel = "M",
@@ -99,6 +102,11 @@ final class ExplainCommand implements Callable<Integer> {
                 System.out.printf("%-30s %s%n", name, Explainer.describe(name));
             }
             return 0;
+        }
+        if (model == null || input == null || out == null) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing required option" + (model == null ? " '--model=FILE'" : "")
+                    + (input == null ? " '--input=IMAGE|NPY|DIR'" : "") + (out == null ? " '--out=DIR'" : "")
+                    + " (only --list-methods works without them)");
         }
         List<String> methods = parseMethods(method);
         Mode mode = switch (batchNorm.toLowerCase(Locale.ROOT)) {
