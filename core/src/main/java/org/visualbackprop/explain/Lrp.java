@@ -72,7 +72,7 @@ public final class Lrp {
      * The z-rule with the bias left out of the denominator: {@code R_i = sum_j a_i w_ij / z'_j * R_j} with
      * {@code z'_j = sum_i a_i w_ij} (0 where {@code z'_j = 0}); a BatchNorm treated as its own step then passes
      * relevance through unchanged. Started from the last conv layer's activations this is the paper's phi (a
-     * consequence of Lemma 3: {@code docs/theory.md}).
+     * consequence of Lemma 3: {@code docs/paper-notes.md}, section 3).
      */
     public static Lrp zWithoutBias(BatchNormRule batchNorm) {
         return new Lrp(LrpComposite.zWithoutBias(batchNorm));

@@ -22,7 +22,7 @@ import org.visualbackprop.tensor.Tensor;
  * <li>{@link Epsilon}: {@code R_in = a * W^T (R / stab_eps(z))}, {@code z = fwd(a; W, b)} (Bach et al. 2015;
  *     Samek et al. 2016, Eq. 6; epsilon = 0 is LRP-0);</li>
  * <li>{@link ZWithoutBias}: {@code R_in = a * W^T (R / (z - b))}: the z-rule with the bias left out of the
- *     denominator, which conserves relevance (Section 4's phi, see {@code docs/theory.md});</li>
+ *     denominator, which conserves relevance (Section 4's phi, see {@code docs/paper-notes.md}, section 3);</li>
  * <li>{@link ZPlus}: {@code z = fwd(a+; W+, b+) + fwd(a-; W-, 0)},
  *     {@code R_in = a+ * W+^T s + a- * W-^T s}, {@code s = R / stab(z)} (zennit's ZPlus: alpha 1, beta 0);</li>
  * <li>{@link AlphaBeta}: positive part {@code z+ = fwd(a+; W+, b+) + fwd(a-; W-, 0)}, negative part
