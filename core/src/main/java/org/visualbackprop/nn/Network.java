@@ -57,14 +57,21 @@ public final class Network {
         return of(inputShape, List.of(layers));
     }
 
+    /** The name prefix of a layer ({@code conv1}, {@code bn2}, {@code fc1}, {@code pool1}; others: the kind in lower case). */
     private static String prefix(Layer l) {
-        return switch (l.kind()) {
-            case "Conv2d" -> "conv";
-            case "BatchNorm2d" -> "bn";
-            case "Dense" -> "fc";
-            case "MaxPool2d" -> "pool";
-            default -> l.kind().toLowerCase(java.util.Locale.ROOT);
-        };
+        if (l instanceof Conv2d) {
+            return "conv";
+        }
+        if (l instanceof BatchNorm2d) {
+            return "bn";
+        }
+        if (l instanceof Dense) {
+            return "fc";
+        }
+        if (l instanceof MaxPool2d) {
+            return "pool";
+        }
+        return l.kind().toLowerCase(java.util.Locale.ROOT);
     }
 
     /** Shape of one input sample, with batch size 1. */
@@ -267,10 +274,10 @@ public final class Network {
         return s;
     }
 
-    /** Index of the first layer of the given kind at or after {@code from}, or -1. */
-    public int indexOf(String kind, int from) {
+    /** Index of the first layer of the given class at or after {@code from}, or -1. */
+    public int indexOf(Class<? extends Layer> type, int from) {
         for (int i = from; i < layers.size(); i++) {
-            if (layers.get(i).kind().equals(kind)) {
+            if (type.isInstance(layers.get(i))) {
                 return i;
             }
         }

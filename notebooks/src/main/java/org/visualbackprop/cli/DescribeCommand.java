@@ -41,7 +41,7 @@ final class DescribeCommand implements Callable<Integer> {
         out.println("-".repeat(73));
         for (int i = 0; i < net.size(); i++) {
             Layer l = net.layer(i);
-            boolean main = l.kind().equals("Conv2d") || l.kind().equals("Dense");
+            boolean main = l instanceof org.visualbackprop.nn.Conv2d || l instanceof org.visualbackprop.nn.Dense;
             if (paperRows && !main) {
                 continue;
             }
