@@ -160,16 +160,17 @@ final class Explainers {
     /** LRP with a composite; its walk is planned once. */
     static final class LrpExplainer extends OnJava {
         private final Lrp lrp;
+        private final Lrp.Plan plan;
 
         LrpExplainer(String name, Network network, Explainer.Options options, Lrp lrp) {
             super(name, network, options);
             this.lrp = lrp;
-            lrp.plan(network, Target.scoreLayer(network)); // refuses layers without a rule now
+            this.plan = lrp.plan(network, Target.scoreLayer(network)); // refuses layers without a rule now
         }
 
         @Override
         Attribution compute(Trace trace, Target target) {
-            return lrp.attribute(trace, target).withMethod(name());
+            return lrp.attribute(trace, target, plan).withMethod(name());
         }
     }
 

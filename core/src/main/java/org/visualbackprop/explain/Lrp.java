@@ -100,8 +100,19 @@ public final class Lrp {
      *                                     top)
      */
     public Attribution attribute(Trace trace, Target target) {
+        return attribute(trace, target, plan(trace.network(), Target.scoreLayer(trace.network())));
+    }
+
+    /**
+     * As {@link #attribute(Trace, Target)}, with a walk planned earlier ({@link #plan}) for the trace's network and its
+     * score layer.
+     */
+    public Attribution attribute(Trace trace, Target target, Plan plan) {
         Network net = trace.network();
         int top = Target.scoreLayer(net);
+        if (plan.network() != net || plan.top() != top) {
+            throw new IllegalArgumentException("the LRP plan was made for another network or another top layer than the trace's");
+        }
         int[] targets = target.resolve(trace);
         int n = trace.batch();
         Tensor scores = trace.output(top);
@@ -110,7 +121,7 @@ public final class Lrp {
         for (int i = 0; i < n; i++) {
             r.data()[i * k + targets[i]] = scores.data()[i * k + targets[i]];
         }
-        return propagateFrom(trace, top, r, targets);
+        return propagateFrom(trace, plan, r, targets);
     }
 
     /**
@@ -122,7 +133,7 @@ public final class Lrp {
     public Attribution attributeFrom(Trace trace, int layer, Tensor relevance) {
         java.util.Objects.checkIndex(layer, trace.network().size());
         trace.output(layer).requireSameShape(relevance, "start LRP: layer output and relevance");
-        return propagateFrom(trace, layer, relevance.copy(), new int[trace.batch()]);
+        return propagateFrom(trace, plan(trace.network(), layer), relevance.copy(), new int[trace.batch()]);
     }
 
     /**
@@ -180,10 +191,8 @@ public final class Lrp {
         }
     }
 
-    private Attribution propagateFrom(Trace trace, int top, Tensor r, int[] targets) {
-        Network net = trace.network();
+    private Attribution propagateFrom(Trace trace, Plan plan, Tensor r, int[] targets) {
         int n = trace.batch();
-        Plan plan = plan(net, top);
         int[] exps = new int[n];
         double[] outputRelevance = sums(r, exps);
         rescale(r, exps);
