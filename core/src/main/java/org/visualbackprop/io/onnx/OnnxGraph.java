@@ -328,70 +328,49 @@ final class OnnxGraph {
         int n = (int) count;
         int type = t.getDataType();
         byte[] raw = t.getRawData().isEmpty() ? null : t.getRawData().toByteArray();
-        switch (type) {
-            case TensorProto.DataType.FLOAT_VALUE -> {
-                float[] v = new float[n];
-                if (raw != null) {
-                    checkBytes(what, t, raw.length, 4L * n);
-                    ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(v);
-                } else {
-                    checkCount(what, t, t.getFloatDataCount(), n, "float_data");
-                    for (int i = 0; i < n; i++) {
-                        v[i] = t.getFloatData(i);
-                    }
-                }
-                return new Const(dims, v, null);
-            }
-            case TensorProto.DataType.INT64_VALUE -> {
-                long[] v = new long[n];
-                if (raw != null) {
-                    checkBytes(what, t, raw.length, 8L * n);
-                    ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN).asLongBuffer().get(v);
-                } else {
-                    checkCount(what, t, t.getInt64DataCount(), n, "int64_data");
-                    for (int i = 0; i < n; i++) {
-                        v[i] = t.getInt64Data(i);
-                    }
-                }
-                return new Const(dims, null, v);
-            }
-            case TensorProto.DataType.BOOL_VALUE -> {
-                long[] v = new long[n];
-                if (raw != null) {
-                    checkBytes(what, t, raw.length, n);
-                    for (int i = 0; i < n; i++) {
-                        v[i] = raw[i] != 0 ? 1 : 0;
-                    }
-                } else {
-                    checkCount(what, t, t.getInt32DataCount(), n, "int32_data");
-                    for (int i = 0; i < n; i++) {
-                        v[i] = t.getInt32Data(i) != 0 ? 1 : 0;
-                    }
-                }
-                return new Const(dims, null, v);
-            }
-            case TensorProto.DataType.INT32_VALUE -> {
-                long[] v = new long[n];
-                if (raw != null) {
-                    checkBytes(what, t, raw.length, 4L * n);
-                    ByteBuffer b = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
-                    for (int i = 0; i < n; i++) {
-                        v[i] = b.getInt();
-                    }
-                } else {
-                    checkCount(what, t, t.getInt32DataCount(), n, "int32_data");
-                    for (int i = 0; i < n; i++) {
-                        v[i] = t.getInt32Data(i);
-                    }
-                }
-                return new Const(dims, null, v);
-            }
+        int width = switch (type) {
+            case TensorProto.DataType.FLOAT_VALUE, TensorProto.DataType.INT32_VALUE -> 4;
+            case TensorProto.DataType.INT64_VALUE -> 8;
+            case TensorProto.DataType.BOOL_VALUE -> 1;
             default -> {
                 TensorProto.DataType dt = TensorProto.DataType.forNumber(type);
                 throw unsupported(what + " holds " + (dt == null ? "values of data type " + type : dt + " values")
                         + "; only FLOAT (float32) weights and INT64 or INT32 sizes are supported (export the model in float32)");
             }
+        };
+        // the sizes are checked against the data before anything is allocated: a damaged dims field cannot ask for gigabytes
+        if (raw != null) {
+            checkBytes(what, t, raw.length, (long) width * n);
+        } else {
+            int have = switch (type) {
+                case TensorProto.DataType.FLOAT_VALUE -> t.getFloatDataCount();
+                case TensorProto.DataType.INT64_VALUE -> t.getInt64DataCount();
+                default -> t.getInt32DataCount();
+            };
+            String field = switch (type) {
+                case TensorProto.DataType.FLOAT_VALUE -> "float_data";
+                case TensorProto.DataType.INT64_VALUE -> "int64_data";
+                default -> "int32_data";
+            };
+            checkCount(what, t, have, n, field);
         }
+        ByteBuffer b = raw == null ? null : ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
+        if (type == TensorProto.DataType.FLOAT_VALUE) {
+            float[] v = new float[n];
+            for (int i = 0; i < n; i++) {
+                v[i] = b != null ? b.getFloat() : t.getFloatData(i);
+            }
+            return new Const(dims, v, null);
+        }
+        long[] v = new long[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = switch (type) {
+                case TensorProto.DataType.INT64_VALUE -> b != null ? b.getLong() : t.getInt64Data(i);
+                case TensorProto.DataType.INT32_VALUE -> b != null ? b.getInt() : t.getInt32Data(i);
+                default -> (b != null ? b.get() : t.getInt32Data(i)) != 0 ? 1 : 0;
+            };
+        }
+        return new Const(dims, null, v);
     }
 
     private void checkBytes(String what, TensorProto t, long have, long want) throws CorruptFileException {
