@@ -41,7 +41,7 @@ import picocli.CommandLine.Option;
                         + "gradient map for the others), STEM.METHOD.png, STEM.METHOD-overlay.png (the authors' red overlay), "
                         + "STEM.vbp-steps.png (Figure 2) for VBP, STEM.vbp-vs-lrp.png when both ran, and predictions.csv."})
 final class ExplainCommand implements Callable<Integer> {
-    @Option(names = "--model", required = true, paramLabel = "FILE", description = "A model file: .vbpm, or Torch7 .t7/.t7b.")
+    @Option(names = "--model", required = true, paramLabel = "FILE", description = "A model file: .vbpm, Torch7 .t7/.t7b, or ONNX .onnx.")
     Path model;
 
     @Option(names = "--input", required = true, paramLabel = "IMAGE|NPY|DIR", description = "An image, a .npy array, or a folder of them.")
@@ -77,7 +77,7 @@ final class ExplainCommand implements Callable<Integer> {
     @Option(names = "--target", paramLabel = "K", description = "Output (class) to explain; default: the predicted class, or the only output.")
     Integer target;
 
-    @Option(names = "--input-shape", paramLabel = "CxHxW", description = "Input size for Torch7 models, which do not record it (default: 1x125x640 when it fits).")
+    @Option(names = "--input-shape", paramLabel = "CxHxW", description = "Input size for Torch7 models, which do not record it (default: 1x125x640 when it fits), and ONNX models whose size is symbolic.")
     String inputShape;
 
     @Option(names = "--device", defaultValue = "java", paramLabel = "java|gpu|opencl-cpu|auto",
