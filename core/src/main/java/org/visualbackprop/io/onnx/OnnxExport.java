@@ -123,6 +123,10 @@ public final class OnnxExport {
             String name = network.name(i);
             String out = i == network.size() - 1 ? "output" : name;
             NodeProto.Builder node = NodeProto.newBuilder().setName(name).addInput(cur).addOutput(out);
+            if (rank == 2 && l.window() != null) {
+                throw new IllegalArgumentException("cannot write layer " + name + " (" + l.kind() + ") to ONNX: it follows a"
+                        + " Flatten or Dense, whose output ONNX holds as a matrix, not as feature maps");
+            }
             if (l instanceof Conv2d c) {
                 Window w = c.window();
                 node.setOpType("Conv").addInput(initializer(graph, name + ".weight", c.weight().value(), false));
