@@ -8,7 +8,6 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.visualbackprop.io.Provenance;
@@ -241,10 +240,5 @@ public final class OnnxExport {
 
     private static AttributeProto floatAttr(String name, float value) {
         return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.FLOAT).setF(value).build();
-    }
-
-    /** The layer kinds {@link #save} writes. */
-    public static List<String> supportedLayers() {
-        return List.of("Conv2d", "BatchNorm2d", "ReLU", "Tanh", "MaxPool2d", "Flatten", "Dense", "Dropout", "LogSoftmax");
     }
 }

@@ -73,9 +73,9 @@ import org.visualbackprop.tensor.Window;
  *     the same for either; the network then gives log-probabilities, whose exponentials are the file's output.</li>
  * </ul>
  * The sizes a Reshape needs may be computed by small subgraphs ({@code Shape}, {@code Gather}, {@code Unsqueeze},
- * {@code Concat}, ...; see {@link OnnxGraph#FOLDED}); they are evaluated while reading. Anything else is refused with
- * an {@link UnsupportedOnnxModelException} naming the node, its operator and what is supported; damaged files give a
- * {@link CorruptFileException}; weights stored outside the file are refused.
+ * {@code Concat}, {@code Squeeze}, {@code Constant}, {@code Cast}, {@code Identity}); they are evaluated while
+ * reading. Anything else is refused with an {@link UnsupportedOnnxModelException} naming the node, its operator and
+ * what is supported; damaged files give a {@link CorruptFileException}; weights stored outside the file are refused.
  */
 public final class OnnxImport {
     /** The file name extension of ONNX models. */
