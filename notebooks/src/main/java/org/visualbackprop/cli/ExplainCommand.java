@@ -42,7 +42,7 @@ final class ExplainCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--model", paramLabel = "FILE", description = "A model file: .vbpm, or Torch7 .t7/.t7b (required).")
+    @Option(names = "--model", paramLabel = "FILE", description = "A model file: .vbpm, Torch7 .t7/.t7b, or ONNX .onnx (required).")
     Path model;
 
     @Option(names = "--input", paramLabel = "IMAGE|NPY|DIR", description = "An image, a .npy array, or a folder of them (required).")
@@ -83,7 +83,7 @@ final class ExplainCommand implements Callable<Integer> {
     @Option(names = "--target", paramLabel = "K", description = "Output (class) to explain; default: the predicted class, or the only output.")
     Integer target;
 
-    @Option(names = "--input-shape", paramLabel = "CxHxW", description = "Input size for Torch7 models, which do not record it (default: 1x125x640 when it fits).")
+    @Option(names = "--input-shape", paramLabel = "CxHxW", description = "Input size for Torch7 models, which do not record it (default: 1x125x640 when it fits), and ONNX models whose size is symbolic.")
     String inputShape;
 
     @Option(names = "--device", defaultValue = "java", paramLabel = "java|gpu|opencl-cpu|auto",
