@@ -60,7 +60,7 @@ import org.visualbackprop.tensor.Window;
 public final class TorchImport {
     /**
      * The input sizes (height x width) that {@link #inferInputShape} tries, in order: the paper's NetSVF input
-     * 125 x 640 (the authors' frames), NetHVF's 125 x 349 and the traffic-sign net's 125 x 125 (PAPER-NOTES section 2).
+     * 125 x 640 (the authors' frames), NetHVF's 125 x 349 and the traffic-sign net's 125 x 125 (docs/paper-notes.md, section 2).
      */
     public static final List<Size> CANDIDATE_SIZES = List.of(
             new Size(PaperNets.NETSVF_INPUT.h(), PaperNets.NETSVF_INPUT.w()),
