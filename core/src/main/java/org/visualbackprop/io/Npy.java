@@ -20,7 +20,9 @@ import org.visualbackprop.tensor.Tensor;
 /**
  * NumPy {@code .npy} files (format versions 1.0, 2.0 and 3.0): read float32 and float64 arrays in either byte order,
  * C order; write little-endian float32 ({@code <f4}) or float64 ({@code <f8}), version 1.0. Values round-trip
- * bit-exactly. Fortran-ordered arrays and other dtypes are refused with a message that says what the file holds.
+ * bit-exactly. Fortran-ordered arrays and other dtypes are refused with a message that says what the file holds. Arrays
+ * larger than {@link Limits.Limit#ARRAY_BYTES} are refused before they are read, and a header that announces more
+ * values than the file holds costs no more memory than the file ({@link Limits#readUpTo}).
  *
  * <p>Format: the magic {@code \x93NUMPY}, major and minor version bytes, a little-endian header length (2 bytes in
  * 1.0, 4 in 2.0/3.0), an ASCII dict {@code {'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }} padded
@@ -101,6 +103,11 @@ public final class Npy {
             throw new CorruptFileException(source + ": array of " + n + " values of " + itemSize
                     + " bytes is larger than this reader can hold");
         }
+        if (!type.equals("f4") && !type.equals("f8")) {
+            throw new CorruptFileException(source + ": unsupported dtype '" + descr + "' (expected float32 '<f4' or float64 '<f8')");
+        }
+        Limits.check(Limits.Limit.ARRAY_BYTES, (long) n * itemSize, source, "the array of shape ("
+                + field(SHAPE, header, source, "shape") + ")");
         switch (type) {
             case "f4": {
                 ByteBuffer bb = ByteBuffer.wrap(readFully(in, n * 4, source, n + " float32 values")).order(order);
@@ -219,8 +226,9 @@ public final class Npy {
         return dims.stream().mapToInt(Integer::intValue).toArray();
     }
 
+    /** Reads {@code n} bytes, allocating as they arrive ({@link Limits#readUpTo}): a header that lies costs nothing. */
     private static byte[] readFully(InputStream in, int n, String source, String what) throws IOException {
-        byte[] b = in.readNBytes(n);
+        byte[] b = Limits.readUpTo(in, n);
         if (b.length < n) {
             throw new CorruptFileException(source + ": file ends early while reading " + what + " (needed " + n
                     + " bytes, found " + b.length + ")", new EOFException());

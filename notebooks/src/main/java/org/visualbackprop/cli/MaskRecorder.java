@@ -3,7 +3,6 @@ package org.visualbackprop.cli;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.visualbackprop.explain.Explanation;
@@ -20,22 +19,26 @@ import org.visualbackprop.train.TrainingListener;
 
 /**
  * Draws VisualBackProp masks of fixed samples at checkpoints during training (the paper's Figure 7): one PNG per
- * checkpoint (the samples' red overlays side by side) and a grid of all checkpoints at the end.
+ * checkpoint (the samples' red overlays side by side), staged in an {@link OutputFolder} (so a run that fails leaves
+ * none of them), and a grid of all checkpoints at the end.
  */
 final class MaskRecorder implements TrainingListener {
     private final Tensor frames;
-    private final Path folder;
+    private final OutputFolder folder;
+    private final String subfolder;
     private final int trainingSize;
     private final List<BufferedImage[]> rows = new ArrayList<>();
     private final List<String> labels = new ArrayList<>();
 
     /**
      * @param data         where the fixed samples come from (the first {@code samples} of it)
+     * @param subfolder    the folder inside {@code folder} for the checkpoint pictures {@code epoch-E.png}
      * @param trainingSize samples per training epoch, to label checkpoints with the number of samples seen
      */
-    MaskRecorder(Dataset data, int samples, Path folder, int trainingSize) {
+    MaskRecorder(Dataset data, int samples, OutputFolder folder, String subfolder, int trainingSize) {
         this.frames = Datasets.batch(data, 0, Math.max(1, samples)).inputs();
         this.folder = folder;
+        this.subfolder = subfolder;
         this.trainingSize = trainingSize;
     }
 
@@ -52,9 +55,9 @@ final class MaskRecorder implements TrainingListener {
                 epochs == Math.rint(epochs) ? String.valueOf((long) epochs) : String.valueOf(epochs), Math.round(epochs * trainingSize));
         rows.add(row);
         labels.add(label);
+        BufferedImage picture = Pictures.grid(List.<BufferedImage[]>of(row), List.of(label), Pictures.displayWidth(frames.shape().w()));
         try {
-            Images.writePng(Pictures.grid(List.<BufferedImage[]>of(row), List.of(label), Pictures.displayWidth(frames.shape().w())),
-                    folder.resolve("epoch-" + epochs + ".png"));
+            folder.stage(subfolder + "/epoch-" + epochs + ".png", tmp -> Images.writePng(picture, tmp));
         } catch (IOException ex) {
             throw new UncheckedIOException(ex);
         }

@@ -115,7 +115,12 @@ public final class TorchImport {
      * @param source the file name, for messages
      */
     public static TorchModel convert(Object root, Shape inputShape, String source) throws IOException {
-        return new Converter(source).run(root, inputShape);
+        try {
+            return new Converter(source).run(root, inputShape);
+        } catch (ShapeException e) {
+            String m = String.valueOf(e.getMessage());
+            throw m.startsWith(source) ? e : new ShapeException(source + ": " + m);
+        }
     }
 
     /**
@@ -249,7 +254,20 @@ public final class TorchImport {
             if (layers.isEmpty()) {
                 throw new UnsupportedTorchModelException(source + ": the model has no layers");
             }
-            return new TorchModel(Network.of(inputShape, layers), source, modules, bnKinds, false);
+            Network net = Network.of(inputShape, layers);
+            java.util.Optional<Network.NonFiniteValue> bad = net.findNonFinite();
+            if (bad.isPresent()) {
+                int at = bad.get().layer();
+                String module = "";
+                for (TorchModel.Module m : modules) {
+                    if (at >= m.firstLayer() && at < m.firstLayer() + m.layerCount()) {
+                        module = m.className() + " at " + m.path() + ", ";
+                    }
+                }
+                throw new CorruptFileException(source + ": " + module + "converted to " + bad.get() + ": a model's weights and"
+                        + " statistics must be finite (the file is damaged, or was saved from a training run that diverged)");
+            }
+            return new TorchModel(net, source, modules, bnKinds, false);
         }
 
         /** The modules that make layers, in order, with nested Sequentials flattened. */

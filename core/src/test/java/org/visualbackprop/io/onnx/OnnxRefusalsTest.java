@@ -51,6 +51,15 @@ class OnnxRefusalsTest {
     }
 
     @Test
+    void refusesNonFiniteWeightsNamingTheLayerAndTensor() {
+        float[] w = new float[4 * 2 * 3 * 3];
+        java.util.Arrays.fill(w, 0.5f);
+        w[17] = Float.NaN;
+        byte[] bytes = OnnxGraphs.of(13, 0, 2, 8, 8).init("w", new long[] {4, 2, 3, 3}, w).node("Conv", "x,w", "y").output("y").bytes();
+        corrupt(bytes, "node 'conv_y' (Conv)", "holds NaN at index 17");
+    }
+
+    @Test
     void refusesConvolutionSettingsItHasNoLayerFor() {
         unsupported(OnnxGraphs.of(13, 0, 2, 8, 8).init("w", 4, 1, 3, 3).node("Conv", "x,w", "y", i("group", 2)).output("y"),
                 "node 'conv_y' (Conv)", "group 2");
