@@ -1,7 +1,6 @@
 package org.visualbackprop.cli;
 
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,7 +36,8 @@ import picocli.CommandLine.Option;
         description = {"Explain a model's predictions with VisualBackProp, LRP and gradient baselines.",
                 "For every input STEM writes STEM.METHOD.npy (float32 H x W: the normalized VBP mask; the raw relevance or "
                         + "gradient map for the others), STEM.METHOD.png, STEM.METHOD-overlay.png (the authors' red overlay), "
-                        + "STEM.vbp-steps.png (Figure 2) for VBP, STEM.vbp-vs-lrp.png when both ran, and predictions.csv."})
+                        + "STEM.vbp-steps.png (Figure 2) for VBP, STEM.vbp-vs-lrp.png when both ran, and predictions.csv.",
+                Inputs.STEM_RULE, OutputFolder.HELP})
 final class ExplainCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -152,8 +152,8 @@ final class ExplainCommand implements Callable<Integer> {
                     Mode mode) throws IOException {
         Network net = m.network();
         Shape in = net.inputShape();
+        TrainCommand.requireBatchFits(net, perBatch, items.size(), "the network");
         List<Explainer> onJava = explainers.stream().filter(e -> e.options().device() == DevicePreference.JAVA).toList();
-        Files.createDirectories(out);
         boolean classifier = net.layer(net.size() - 1) instanceof LogSoftmax;
         List<String> notes = new ArrayList<>();
         if (!Pictures.drawsAsIs(in)) {
@@ -161,32 +161,40 @@ final class ExplainCommand implements Callable<Integer> {
         }
         Set<String> devices = new LinkedHashSet<>();
         long start = System.nanoTime();
-        try (PrintWriter csv = new PrintWriter(Files.newBufferedWriter(out.resolve("predictions.csv"), StandardCharsets.UTF_8));
+        // every output is written under a temporary name and moved into place at the end: a run that fails half-way
+        // leaves the folder as it found it (an earlier run's files included)
+        try (OutputFolder folder = OutputFolder.create(out, "--out");
              Progress progress = Progress.start("explain", items.size(), "img", quiet)) {
-            csv.println(classifier ? "input,prediction,log_probability" : "input,prediction");
-            Trace trace = null;
-            for (int b0 = 0; b0 < items.size(); b0 += perBatch) {
-                List<Inputs.Item> part = items.subList(b0, Math.min(items.size(), b0 + perBatch));
-                List<Tensor> xs = new ArrayList<>();
-                for (Inputs.Item it : part) {
-                    xs.add(Inputs.load(it, in, fitting));
+            try {
+                StringBuilder csv = new StringBuilder(classifier ? "input,prediction,log_probability\n" : "input,prediction\n");
+                Trace trace = null;
+                for (int b0 = 0; b0 < items.size(); b0 += perBatch) {
+                    List<Inputs.Item> part = items.subList(b0, Math.min(items.size(), b0 + perBatch));
+                    List<Tensor> xs = new ArrayList<>();
+                    for (Inputs.Item it : part) {
+                        xs.add(Inputs.load(it, in, fitting));
+                    }
+                    Tensor x = Tensor.stack(xs);
+                    // one forward pass for every explainer on Java threads; compute devices run their own
+                    trace = onJava.isEmpty() ? null : Explainer.trace(net, x, mode, trace, onJava);
+                    List<Attribution> results = new ArrayList<>();
+                    for (Explainer e : explainers) {
+                        Attribution a = onJava.contains(e) ? e.explain(trace, tgt) : e.explain(x, tgt);
+                        devices.add(a.device());
+                        results.add(a);
+                    }
+                    Tensor predictions = results.get(0).outputs();
+                    for (int i = 0; i < part.size(); i++) {
+                        String stem = part.get(i).stem();
+                        csv.append(predictionRow(stem, predictions, i, classifier)).append('\n');
+                        writeOutputs(folder, stem, x, i, results, notes);
+                    }
+                    progress.step(part.size());
                 }
-                Tensor x = Tensor.stack(xs);
-                // one forward pass for every explainer on Java threads; compute devices run their own
-                trace = onJava.isEmpty() ? null : Explainer.trace(net, x, mode, trace, onJava);
-                List<Attribution> results = new ArrayList<>();
-                for (Explainer e : explainers) {
-                    Attribution a = onJava.contains(e) ? e.explain(trace, tgt) : e.explain(x, tgt);
-                    devices.add(a.device());
-                    results.add(a);
-                }
-                Tensor predictions = results.get(0).outputs();
-                for (int i = 0; i < part.size(); i++) {
-                    String stem = part.get(i).stem();
-                    csv.println(predictionRow(stem, predictions, i, classifier));
-                    writeOutputs(stem, x, i, results, notes);
-                }
-                progress.step(part.size());
+                folder.stage("predictions.csv", tmp -> Files.writeString(tmp, csv, StandardCharsets.UTF_8));
+                folder.commit();
+            } catch (IOException | RuntimeException e) {
+                throw new CommandFailedException(Vbp.message(e) + "; " + folder.leftBehind() + " in " + out, e);
             }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
@@ -206,9 +214,9 @@ final class ExplainCommand implements Callable<Integer> {
             for (int j = 1; j < k; j++) {
                 best = predictions.data()[i * k + j] > predictions.data()[i * k + best] ? j : best;
             }
-            return csvField(stem) + "," + best + "," + predictions.data()[i * k + best];
+            return Csv.row(stem, best, predictions.data()[i * k + best]);
         }
-        StringBuilder row = new StringBuilder(csvField(stem));
+        StringBuilder row = new StringBuilder(Csv.field(stem));
         for (int j = 0; j < k; j++) {
             row.append(',').append(predictions.data()[i * k + j]);
         }
@@ -216,21 +224,22 @@ final class ExplainCommand implements Callable<Integer> {
     }
 
     /** Every file of one input: each method's map and pictures, Figure 2 for VisualBackProp, VBP beside LRP. */
-    private void writeOutputs(String stem, Tensor x, int i, List<Attribution> results, List<String> notes) throws IOException {
+    private static void writeOutputs(OutputFolder folder, String stem, Tensor x, int i, List<Attribution> results, List<String> notes)
+            throws IOException {
         Shape in = x.shape();
         double[] vbpDisplay = null;
         double[] lrpDisplay = null;
         for (Attribution a : results) {
             double[] map = a.map(i);
-            writeMap(stem, a.method(), map, in);
+            writeMap(folder, stem, a.method(), map, in);
             double[] display = display(a, map);
-            writePictures(stem, a.method(), x, i, display);
+            writePictures(folder, stem, a.method(), x, i, display);
             if (a.method().equals("vbp")) {
                 vbpDisplay = display;
                 if (a.details().isPresent()) {
                     Explanation e = a.details().get();
-                    Images.writePng(Pictures.vbpSteps(x, i, e.mask(), e.averagedMaps(), e.intermediateMasks(), e.levelNames()),
-                            out.resolve(stem + ".vbp-steps.png"));
+                    folder.stage(stem + ".vbp-steps.png", tmp -> Images.writePng(Pictures.vbpSteps(x, i, e.mask(), e.averagedMaps(),
+                            e.intermediateMasks(), e.levelNames()), tmp));
                 }
             } else if (a.method().equals("lrp")) {
                 lrpDisplay = display;
@@ -238,7 +247,9 @@ final class ExplainCommand implements Callable<Integer> {
             a.note(i).ifPresent(n -> notes.add(stem + ": " + n));
         }
         if (vbpDisplay != null && lrpDisplay != null) {
-            Images.writePng(Pictures.sideBySide(x, i, vbpDisplay, lrpDisplay), out.resolve(stem + ".vbp-vs-lrp.png"));
+            double[] v = vbpDisplay;
+            double[] l = lrpDisplay;
+            folder.stage(stem + ".vbp-vs-lrp.png", tmp -> Images.writePng(Pictures.sideBySide(x, i, v, l), tmp));
         }
     }
 
@@ -251,10 +262,6 @@ final class ExplainCommand implements Callable<Integer> {
             return map;
         }
         return a.reduction() == Attribution.Reduction.MAX_ABS ? Pictures.minMax(map) : Pictures.displayMask(map);
-    }
-
-    private static String csvField(String s) {
-        return s.contains(",") || s.contains("\"") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
     }
 
     /** The methods asked for, in the order given; {@code all} is every method. */
@@ -277,27 +284,27 @@ final class ExplainCommand implements Callable<Integer> {
      * Writes {@code STEM.METHOD.npy} as float32 H x W; a map whose values float32 cannot hold (LRP at a large epsilon
      * over a deep net can reach 1e-41) is written as float64 instead.
      */
-    private void writeMap(String stem, String method, double[] map, Shape in) throws IOException {
-        Path f = out.resolve(stem + "." + method + ".npy");
+    private static void writeMap(OutputFolder folder, String stem, String method, double[] map, Shape in) throws IOException {
+        String f = stem + "." + method + ".npy";
         int[] shape = {in.h(), in.w()};
         double max = 0;
         for (double v : map) {
             max = Math.max(max, Math.abs(v));
         }
         if (max > 0 && max < 1e-30) {
-            Npy.write(f, shape, map);
+            folder.stage(f, tmp -> Npy.write(tmp, shape, map));
             return;
         }
         float[] fl = new float[map.length];
         for (int q = 0; q < map.length; q++) {
             fl[q] = (float) map[q];
         }
-        Npy.write(f, shape, fl);
+        folder.stage(f, tmp -> Npy.write(tmp, shape, fl));
     }
 
-    private void writePictures(String stem, String method, Tensor x, int i, double[] display) throws IOException {
+    private static void writePictures(OutputFolder folder, String stem, String method, Tensor x, int i, double[] display) throws IOException {
         Shape s = x.shape();
-        Images.writePng(Pictures.heat(display, s.h(), s.w()), out.resolve(stem + "." + method + ".png"));
-        Images.writePng(Pictures.overlay(x, i, display), out.resolve(stem + "." + method + "-overlay.png"));
+        folder.stage(stem + "." + method + ".png", tmp -> Images.writePng(Pictures.heat(display, s.h(), s.w()), tmp));
+        folder.stage(stem + "." + method + "-overlay.png", tmp -> Images.writePng(Pictures.overlay(x, i, display), tmp));
     }
 }
