@@ -1,5 +1,6 @@
 package org.visualbackprop.cli;
 
+import org.visualbackprop.explain.Explainer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,7 +15,6 @@ import org.visualbackprop.data.SceneKind;
 import org.visualbackprop.experiments.HtmlReport;
 import org.visualbackprop.experiments.RoadEvaluation;
 import org.visualbackprop.experiments.RoadFigures;
-import org.visualbackprop.explain.Lrp;
 import org.visualbackprop.image.Images;
 import org.visualbackprop.image.Pictures;
 import org.visualbackprop.nets.PaperNets;
@@ -78,7 +78,7 @@ final class DemoCommand implements Callable<Integer> {
                 quick ? new double[] {0, 0.5, 1} : new double[] {0, 0.05, 0.25, 0.5, 1}, masks);
         folder.stage("training-masks.png", tmp -> Images.writePng(masks.grid(), tmp));
 
-        Lrp lrp = Lrp.paper();
+        Explainer lrp = Explainer.of("lrp", net);
         List<RoadFrame> frames = RoadFigures.showcase(seed + 1000, view);
         List<String> titles = new ArrayList<>();
         for (SceneKind k : RoadFigures.SHOWCASE) {

@@ -1,11 +1,11 @@
 package org.visualbackprop.cli;
 
+import org.visualbackprop.explain.Explainer;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.visualbackprop.data.RoadScenes;
 import org.visualbackprop.data.RoadView;
-import org.visualbackprop.explain.Lrp;
 import org.visualbackprop.experiments.RoadEvaluation;
 import org.visualbackprop.nn.Network;
 import picocli.CommandLine.Command;
@@ -56,7 +56,8 @@ final class EvaluateCommand implements Callable<Integer> {
         org.visualbackprop.io.Limits.requireBatchFits(Math.min(batch, samples), 2 * org.visualbackprop.io.Limits.traceBytesPerSample(net),
                 "--batch " + batch + " of " + model);
         long start = System.nanoTime();
-        RoadEvaluation.Result r = RoadEvaluation.evaluate(net, RoadScenes.of(seed, samples, view), Lrp.epsilon(epsilon), batch);
+        RoadEvaluation.Result r = RoadEvaluation.evaluate(net, RoadScenes.of(seed, samples, view),
+                Explainer.of("lrp", net, Explainer.Options.defaults().withEpsilon(epsilon)), batch);
         System.out.printf(Locale.ROOT, "%s on %d synthetic %s road frames (seed %d), LRP epsilon %s (%.1f s)%n", m.source(), samples,
                 view, seed, epsilon, (System.nanoTime() - start) / 1e9);
         System.out.print(RoadEvaluation.table(r));

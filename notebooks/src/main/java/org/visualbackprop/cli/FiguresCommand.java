@@ -25,7 +25,6 @@ import org.visualbackprop.experiments.RoadEvaluation;
 import org.visualbackprop.experiments.TheoryFigures;
 import org.visualbackprop.experiments.Timing;
 import org.visualbackprop.experiments.TrainingFigures;
-import org.visualbackprop.explain.Lrp;
 import org.visualbackprop.flowgraph.SmallNet;
 import org.visualbackprop.flowgraph.Verification;
 import org.visualbackprop.image.Images;
@@ -204,8 +203,7 @@ final class FiguresCommand implements Callable<Integer> {
         for (RoadView v : RoadView.values()) {
             nets.put(v, t.network(v));
         }
-        Lrp lrp = Lrp.paper();
-        RoadComparisons rc = RoadComparisons.of(nets, seed, lrp);
+        RoadComparisons rc = RoadComparisons.of(nets, seed, "lrp");
         page.paragraph("The networks of part 2, on held-out scenes of each situation; left VisualBackProp, right LRP-epsilon (epsilon 100).");
         for (RoadComparisons.Situation s : RoadComparisons.Situation.values()) {
             page.subheading(s.title() + " (the paper's " + s.paper() + ")");
@@ -226,7 +224,7 @@ final class FiguresCommand implements Callable<Integer> {
         if (folder == null) {
             text(AuthorsFrames.absentNote());
         } else {
-            AuthorsFrames a = AuthorsFrames.load(folder, lrp);
+            AuthorsFrames a = AuthorsFrames.load(folder, "lrp");
             text(a.describe() + "\n" + String.join("\n", a.notes()));
             int half = (a.frames().size() + 1) / 2;
             png(a.figure(0, half), "authors-frames-1.png", "The authors' model on their frames (first half): input | VisualBackProp | LRP");

@@ -1,16 +1,16 @@
 package org.visualbackprop.cli;
 
+import org.visualbackprop.explain.Target;
+import org.visualbackprop.explain.Explainer;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.visualbackprop.explain.Explanation;
-import org.visualbackprop.explain.VbpPlan;
 import org.visualbackprop.explain.VisualBackProp;
 import org.visualbackprop.image.Images;
 import org.visualbackprop.image.Pictures;
-import org.visualbackprop.nn.Mode;
 import org.visualbackprop.nn.Network;
 import org.visualbackprop.tensor.Tensor;
 import org.visualbackprop.train.Dataset;
@@ -44,8 +44,7 @@ final class MaskRecorder implements TrainingListener {
 
     @Override
     public void checkpoint(double epochs, Network network) {
-        VbpPlan plan = VbpPlan.of(network);
-        Explanation e = VisualBackProp.explain(VisualBackProp.trace(network, plan, frames, Mode.EVAL, null), plan);
+        Explanation e = Explainer.of("vbp", network).explain(frames, Target.predicted()).details().orElseThrow();
         int n = frames.shape().n();
         BufferedImage[] row = new BufferedImage[n];
         for (int i = 0; i < n; i++) {
