@@ -149,10 +149,10 @@ public final class Npy {
         int[] shape = parseShape(field(SHAPE, header, source, "shape"), source);
         long count = 1;
         for (int d : shape) {
-            count *= d; // each d < 2^31 and count stays below 2^62 here, so this cannot overflow
-            if (count > Long.MAX_VALUE / (16L << 31)) {
+            if (d != 0 && count > Long.MAX_VALUE / 16 / d) { // count * d * 8 bytes would not fit a long
                 throw new CorruptFileException(source + ": array of shape (" + field(SHAPE, header, source, "shape") + ") is too large");
             }
+            count *= d;
         }
         ByteOrder order = switch (descr.charAt(0)) {
             case '<', '|' -> ByteOrder.LITTLE_ENDIAN;

@@ -48,6 +48,16 @@ class NpyStackTest {
     }
 
     @Test
+    void aHeaderAnnouncingMoreThanTwoBillionValuesIsReadable() throws IOException {
+        Path big = dir.resolve("big.npy");
+        Files.write(big, Npy.headerBytes("<f4", new int[] {20000, 125, 640}));
+        Npy.Header h = Npy.header(big);
+        assertEquals(20000L * 125 * 640, h.count());
+        CorruptFileException e = assertThrows(CorruptFileException.class, () -> Npy.readSamples(big, 0, 1));
+        assertTrue(e.getMessage().contains("its header announces"), e.getMessage());
+    }
+
+    @Test
     void anInterruptedStackResumedGivesTheSameFileAsAnUninterruptedOne() throws IOException {
         float[] all = values(7 * 4, 2);
         Path straight = dir.resolve("straight.npy");

@@ -381,110 +381,112 @@ final class ExplainRun {
         int n = frames.size();
         int plane = input.plane();
         StringBuilder md = new StringBuilder();
-        StringBuilder sim = new StringBuilder("input,method,similarity_to_mean\n");
-        md.append("# Summary of `vbp explain`\n\n").append(frames.describe()).append(", ").append(n).append(" frames; methods ")
-                .append(String.join(", ", methods)).append(".\n\n");
-        List<String> noteLines = readNotes(notes);
-        md.append("Frames with a note (a flat mask, relevance that died at a layer): ").append(noteLines.size()).append(".\n\n");
-        for (String line : noteLines.subList(0, Math.min(20, noteLines.size()))) {
-            md.append("- ").append(line).append('\n');
-        }
-        if (noteLines.size() > 20) {
-            md.append("- ... (").append(noteLines.size() - 20).append(" more)\n");
-        }
-        md.append('\n');
-        for (int m = 0; m < methods.size(); m++) {
-            String method = methods.get(m);
-            Path stack = stacks.get(method);
-            double[] mean = new double[plane];
-            int chunk = Math.max(1, Math.min(n, (1 << 24) / Math.max(1, plane)));
-            for (int from = 0; from < n; from += chunk) {
-                float[] v = Npy.readSamples(stack, from, Math.min(chunk, n - from)).floats();
-                for (int q = 0; q < v.length; q++) {
-                    mean[q % plane] += v[q];
-                }
+        Path simFile = folder.streaming("similarity.csv");
+        try (java.io.BufferedWriter sim = Files.newBufferedWriter(simFile, StandardCharsets.UTF_8)) {
+            sim.write("input,method,similarity_to_mean\n");
+            md.append("# Summary of `vbp explain`\n\n").append(frames.describe()).append(", ").append(n).append(" frames; methods ")
+                    .append(String.join(", ", methods)).append(".\n\n");
+            List<String> noteLines = readNotes(notes);
+            md.append("Frames with a note (a flat mask, relevance that died at a layer): ").append(noteLines.size()).append(".\n\n");
+            for (String line : noteLines.subList(0, Math.min(20, noteLines.size()))) {
+                md.append("- ").append(line).append('\n');
             }
-            for (int q = 0; q < plane; q++) {
-                mean[q] /= n;
-            }
-            double meanNorm = Math.sqrt(Arrays.stream(mean).map(v -> v * v).sum());
-            // the frames least like the mean: a bounded queue, most similar on top
-            PriorityQueue<double[]> least = new PriorityQueue<>((a, b) -> Double.compare(b[1], a[1]));
-            int flat = 0;
-            for (int from = 0; from < n; from += chunk) {
-                int count = Math.min(chunk, n - from);
-                float[] v = Npy.readSamples(stack, from, count).floats();
-                for (int i = 0; i < count; i++) {
-                    double dot = 0;
-                    double norm = 0;
-                    for (int q = 0; q < plane; q++) {
-                        double a = v[i * plane + q];
-                        dot += a * mean[q];
-                        norm += a * a;
-                    }
-                    double s = norm == 0 || meanNorm == 0 ? Double.NaN : dot / Math.sqrt(norm) / meanNorm;
-                    sim.append(Csv.row(frames.stem(from + i), method, Double.isNaN(s) ? "" : String.format(Locale.ROOT, "%.6f", s)))
-                            .append('\n');
-                    if (Double.isNaN(s)) {
-                        flat++;
-                        continue;
-                    }
-                    least.add(new double[] {from + i, s});
-                    if (least.size() > settings.unusual()) {
-                        least.poll();
-                    }
-                }
-            }
-            List<double[]> odd = new ArrayList<>(least);
-            odd.sort((a, b) -> Double.compare(a[1], b[1]));
-            md.append("## ").append(method).append("\n\n");
-            md.append("Mean map over the frames (`mean.").append(method).append(".png`; each frame's map scaled by a power of two to a "
-                    + "largest magnitude in [0.5, 1) first). Frames whose map is zero everywhere: ").append(flat).append(".\n\n");
-            md.append("Least like the mean (cosine similarity of the map to the mean map; `unusual.").append(method)
-                    .append(".png`):\n\n| frame | similarity |\n|---|---:|\n");
-            for (double[] o : odd) {
-                md.append("| ").append(frames.stem((int) o[0])).append(" | ").append(String.format(Locale.ROOT, "%.3f", o[1])).append(" |\n");
+            if (noteLines.size() > 20) {
+                md.append("- ... (").append(noteLines.size() - 20).append(" more)\n");
             }
             md.append('\n');
-            double[] meanDisplay = method.equals("vbp") ? Pictures.minMax(mean) : Pictures.displayMask(mean);
-            folder.stage("mean." + method + ".png", tmp -> Images.writePng(Pictures.heat(meanDisplay, input.h(), input.w()), tmp));
-            if (!odd.isEmpty()) {
-                List<BufferedImage[]> rows = new ArrayList<>();
-                List<String> labels = new ArrayList<>();
-                for (double[] o : odd) {
-                    int f = (int) o[0];
-                    Tensor x = frames.load(f, 1);
-                    float[] v = Npy.readSamples(stack, f, 1).floats();
-                    double[] map = new double[plane];
-                    for (int q = 0; q < plane; q++) {
-                        map[q] = v[q];
-                    }
-                    double[] d = method.equals("vbp") ? Pictures.minMax(map) : Pictures.displayMask(map);
-                    rows.add(new BufferedImage[] {Images.toImage(Pictures.displayable(x, 0), 0), Pictures.overlay(x, 0, d)});
-                    labels.add(frames.stem(f) + String.format(Locale.ROOT, " (similarity %.3f)", o[1]));
-                }
-                BufferedImage grid = Pictures.grid(rows, labels, Pictures.displayWidth(input.w()));
-                folder.stage("unusual." + method + ".png", tmp -> Images.writePng(grid, tmp));
-            }
-        }
-        if (!frames.regions().isEmpty()) {
-            md.append("## Where the mass goes\n\nShare of each method's mass (its positive part) on each ground-truth region over the "
-                    + "region's share of the image, averaged over the frames that have the region (1 = no preference):\n\n| method |");
-            for (String r : frames.regions()) {
-                md.append(' ').append(r).append(" |");
-            }
-            md.append("\n|---|").append("---:|".repeat(frames.regions().size())).append('\n');
             for (int m = 0; m < methods.size(); m++) {
-                md.append("| ").append(methods.get(m)).append(" |");
-                for (int r = 0; r < frames.regions().size(); r++) {
-                    md.append(' ').append(acc.enrichment(m, r)).append(" |");
+                String method = methods.get(m);
+                Path stack = stacks.get(method);
+                double[] mean = new double[plane];
+                int chunk = Math.max(1, Math.min(n, (1 << 24) / Math.max(1, plane)));
+                for (int from = 0; from < n; from += chunk) {
+                    float[] v = Npy.readSamples(stack, from, Math.min(chunk, n - from)).floats();
+                    for (int q = 0; q < v.length; q++) {
+                        mean[q % plane] += v[q];
+                    }
+                }
+                for (int q = 0; q < plane; q++) {
+                    mean[q] /= n;
+                }
+                double meanNorm = Math.sqrt(Arrays.stream(mean).map(v -> v * v).sum());
+                // the frames least like the mean: a bounded queue, most similar on top
+                PriorityQueue<double[]> least = new PriorityQueue<>((a, b) -> Double.compare(b[1], a[1]));
+                int flat = 0;
+                for (int from = 0; from < n; from += chunk) {
+                    int count = Math.min(chunk, n - from);
+                    float[] v = Npy.readSamples(stack, from, count).floats();
+                    for (int i = 0; i < count; i++) {
+                        double dot = 0;
+                        double norm = 0;
+                        for (int q = 0; q < plane; q++) {
+                            double a = v[i * plane + q];
+                            dot += a * mean[q];
+                            norm += a * a;
+                        }
+                        double s = norm == 0 || meanNorm == 0 ? Double.NaN : dot / Math.sqrt(norm) / meanNorm;
+                        sim.write(Csv.row(frames.stem(from + i), method, Double.isNaN(s) ? "" : String.format(Locale.ROOT, "%.6f", s)));
+                        sim.write('\n');
+                        if (Double.isNaN(s)) {
+                            flat++;
+                            continue;
+                        }
+                        least.add(new double[] {from + i, s});
+                        if (least.size() > settings.unusual()) {
+                            least.poll();
+                        }
+                    }
+                }
+                List<double[]> odd = new ArrayList<>(least);
+                odd.sort((a, b) -> Double.compare(a[1], b[1]));
+                md.append("## ").append(method).append("\n\n");
+                md.append("Mean map over the frames (`mean.").append(method).append(".png`; each frame's map scaled by a power of two to a "
+                        + "largest magnitude in [0.5, 1) first). Frames whose map is zero everywhere: ").append(flat).append(".\n\n");
+                md.append("Least like the mean (cosine similarity of the map to the mean map; `unusual.").append(method)
+                        .append(".png`):\n\n| frame | similarity |\n|---|---:|\n");
+                for (double[] o : odd) {
+                    md.append("| ").append(frames.stem((int) o[0])).append(" | ").append(String.format(Locale.ROOT, "%.3f", o[1])).append(" |\n");
+                }
+                md.append('\n');
+                double[] meanDisplay = method.equals("vbp") ? Pictures.minMax(mean) : Pictures.displayMask(mean);
+                folder.stage("mean." + method + ".png", tmp -> Images.writePng(Pictures.heat(meanDisplay, input.h(), input.w()), tmp));
+                if (!odd.isEmpty()) {
+                    List<BufferedImage[]> rows = new ArrayList<>();
+                    List<String> labels = new ArrayList<>();
+                    for (double[] o : odd) {
+                        int f = (int) o[0];
+                        Tensor x = frames.load(f, 1);
+                        float[] v = Npy.readSamples(stack, f, 1).floats();
+                        double[] map = new double[plane];
+                        for (int q = 0; q < plane; q++) {
+                            map[q] = v[q];
+                        }
+                        double[] d = method.equals("vbp") ? Pictures.minMax(map) : Pictures.displayMask(map);
+                        rows.add(new BufferedImage[] {Images.toImage(Pictures.displayable(x, 0), 0), Pictures.overlay(x, 0, d)});
+                        labels.add(frames.stem(f) + String.format(Locale.ROOT, " (similarity %.3f)", o[1]));
+                    }
+                    BufferedImage grid = Pictures.grid(rows, labels, Pictures.displayWidth(input.w()));
+                    folder.stage("unusual." + method + ".png", tmp -> Images.writePng(grid, tmp));
+                }
+            }
+            if (!frames.regions().isEmpty()) {
+                md.append("## Where the mass goes\n\nShare of each method's mass (its positive part) on each ground-truth region over the "
+                        + "region's share of the image, averaged over the frames that have the region (1 = no preference):\n\n| method |");
+                for (String r : frames.regions()) {
+                    md.append(' ').append(r).append(" |");
+                }
+                md.append("\n|---|").append("---:|".repeat(frames.regions().size())).append('\n');
+                for (int m = 0; m < methods.size(); m++) {
+                    md.append("| ").append(methods.get(m)).append(" |");
+                    for (int r = 0; r < frames.regions().size(); r++) {
+                        md.append(' ').append(acc.enrichment(m, r)).append(" |");
+                    }
+                    md.append('\n');
                 }
                 md.append('\n');
             }
-            md.append('\n');
         }
         folder.stage("summary.md", tmp -> Files.writeString(tmp, md, StandardCharsets.UTF_8));
-        folder.stage("similarity.csv", tmp -> Files.writeString(tmp, sim, StandardCharsets.UTF_8));
     }
 
     private static List<String> readNotes(Path notes) throws IOException {
