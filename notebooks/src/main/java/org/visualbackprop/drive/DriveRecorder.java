@@ -1,0 +1,297 @@
+package org.visualbackprop.drive;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.visualbackprop.image.Images;
+import org.visualbackprop.image.Pictures;
+import org.visualbackprop.tensor.Tensor;
+
+/**
+ * Explains a drive as it happens: for each frame of a {@link FrameSource}, in order, one at a time, it runs the
+ * network and the explanation methods ({@link FrameExplainer}), draws the frame's picture ({@link DriveCanvas}: the
+ * camera frame, one red overlay per method in the authors' style ({@link Pictures#overlay}), the steering gauge and
+ * trace), and hands it to the video writers, timing every stage. Nothing is kept from one frame to the next but the
+ * reused arrays, the trace's history and the timings, so a drive of any length runs in constant memory.
+ *
+ * <p>Stages, in order: {@code source} (rendering a synthetic frame, or reading and decoding a picture or a video
+ * frame), {@code forward} (the forward pass, recording what VisualBackProp reads), one per method, {@code draw} (the
+ * overlays and the canvas), {@code mp4} (H.264 encoding) and {@code gif} (the preview's frames, when there is one).
+ * The first {@link #warmup(int)} frames (JIT compilation, first allocations) are left out of the means.
+ */
+public final class DriveRecorder {
+    private static final int WINDOW = 30;
+
+    /**
+     * How to record.
+     *
+     * @param fps           frames per second of the video
+     * @param outputDegrees degrees of steering per unit of the network's output (90 for this project's models, which
+     *                      predict degrees / 90)
+     * @param gaugeRange    degrees at the ends of the gauge and the trace
+     * @param traceFrames   frames the trace shows
+     * @param model         the model's name, for the header
+     * @param gifEvery      every how many frames the GIF takes one
+     * @param gifWidth      width of the GIF, pixels (its height keeps the aspect ratio)
+     */
+    public record Settings(int fps, double outputDegrees, double gaugeRange, int traceFrames, String model, int gifEvery, int gifWidth) {
+        public Settings {
+            if (fps < 1 || fps > 240) {
+                throw new IllegalArgumentException("--fps must be in [1, 240], got " + fps);
+            }
+            if (!(outputDegrees > 0) || Double.isInfinite(outputDegrees)) {
+                throw new IllegalArgumentException("--output-degrees must be positive, got " + outputDegrees);
+            }
+            if (gifEvery < 1) {
+                throw new IllegalArgumentException("--gif-every must be >= 1, got " + gifEvery);
+            }
+            if (gifWidth < 64 || gifWidth > 4096) {
+                throw new IllegalArgumentException("--gif-width must be in [64, 4096], got " + gifWidth);
+            }
+        }
+    }
+
+    /** Told after every frame (for a progress bar). */
+    public interface Listener {
+        /** Frame {@code index} (from 0) is done; {@code note} is a one-line status. */
+        void frameDone(int index, String note);
+    }
+
+    /**
+     * What a drive measured.
+     *
+     * @param frames          frames recorded
+     * @param warmup          first frames left out of the means
+     * @param stages          stage names, in order
+     * @param meanMillis      mean time of each stage per frame over the frames after the warm-up, ms
+     * @param measuredSeconds wall time of the frames after the warm-up, s
+     * @param rmseDegrees     root mean squared steering error over the frames with a true angle, or NaN
+     * @param device          where the network ran
+     * @param gifFrames       frames in the GIF (0 without one)
+     */
+    public record Summary(int frames, int warmup, List<String> stages, double[] meanMillis, double measuredSeconds, double rmseDegrees,
+            String device, int gifFrames) {
+        /** Frames per second end to end (every stage, and the overhead between them), after the warm-up. */
+        public double endToEndFps() {
+            return (frames - warmup) / measuredSeconds;
+        }
+
+        /** Mean ms per frame of stage {@code name}, or NaN when there is no such stage. */
+        public double millis(String name) {
+            int i = stages.indexOf(name);
+            return i < 0 ? Double.NaN : meanMillis[i];
+        }
+
+        /** Frames per second the forward pass and VisualBackProp alone would allow, or NaN without VisualBackProp. */
+        public double forwardVbpFps() {
+            return 1000 / (millis("forward") + millis("vbp"));
+        }
+
+        /** The timings as a table: stage, ms per frame, share, frames/s it alone allows. */
+        public String table() {
+            StringBuilder sb = new StringBuilder();
+            double sum = 0;
+            for (double m : meanMillis) {
+                sum += m;
+            }
+            sb.append(String.format(Locale.ROOT, "%-10s %10s %7s %12s%n", "stage", "ms/frame", "share", "frames/s"));
+            for (int i = 0; i < stages.size(); i++) {
+                sb.append(String.format(Locale.ROOT, "%-10s %10.2f %6.1f%% %12.1f%n", stages.get(i), meanMillis[i],
+                        100 * meanMillis[i] / sum, 1000 / meanMillis[i]));
+            }
+            sb.append(String.format(Locale.ROOT, "%-10s %10.2f %7s %12.1f   (sum of the stages)%n", "all", sum, "", 1000 / sum));
+            sb.append(String.format(Locale.ROOT, "end to end: %.1f frames/s (%d frames after %d warm-up frames, %.1f s)%n", endToEndFps(),
+                    frames - warmup, warmup, measuredSeconds));
+            if (stages.contains("vbp")) {
+                sb.append(String.format(Locale.ROOT, "forward + VisualBackProp alone: %.1f frames/s (%.2f + %.2f ms)%n", forwardVbpFps(),
+                        millis("forward"), millis("vbp")));
+            }
+            return sb.toString();
+        }
+    }
+
+    private DriveRecorder() {
+    }
+
+    /** Frames left out of the means: 10, or a quarter of a short drive. */
+    public static int warmup(int frames) {
+        return Math.min(10, frames / 4);
+    }
+
+    /**
+     * Records a drive.
+     *
+     * @param mp4      the video to write, or null for none
+     * @param gif      the animated GIF preview to write, or null for none
+     * @param csv      per-frame angles and timings to write, or null for none
+     * @param listener told after each frame, or null
+     */
+    public static Summary record(FrameSource source, FrameExplainer explainer, Settings settings, Path mp4, Path gif, Path csv,
+            Listener listener) throws IOException {
+        List<FrameExplainer.Method> methods = explainer.methods();
+        List<String> stages = new ArrayList<>(List.of("source", "forward"));
+        for (FrameExplainer.Method m : methods) {
+            stages.add(m.id());
+        }
+        stages.add("draw");
+        if (mp4 != null) {
+            stages.add("mp4");
+        }
+        if (gif != null) {
+            stages.add("gif");
+        }
+        int s = stages.size();
+        int total = source.size();
+        int warmup = warmup(total);
+        double[] sums = new double[s];
+        double[] allSums = new double[s];
+        double[][] recent = new double[s][WINDOW];
+        DriveCanvas canvas = null;
+        double squaredError = 0;
+        int withTruth = 0;
+        int frames = 0;
+        long start = System.nanoTime();
+        long measuredStart = start;
+        try (Mp4Writer video = mp4 == null ? null : new Mp4Writer(mp4, settings.fps());
+             GifWriter preview = gif == null ? null : new GifWriter(gif, Math.round(1000f * settings.gifEvery() / settings.fps()));
+             PrintWriter table = csv == null ? null : new PrintWriter(Files.newBufferedWriter(csv, StandardCharsets.UTF_8))) {
+            if (table != null) {
+                StringBuilder h = new StringBuilder("frame,name,true_degrees,predicted_degrees");
+                for (String st : stages) {
+                    h.append(',').append(st).append("_ms");
+                }
+                table.println(h);
+            }
+            while (true) {
+                if (frames == warmup) {
+                    measuredStart = System.nanoTime();
+                }
+                long[] nanos = new long[s];
+                long t0 = System.nanoTime();
+                FrameSource.Frame f = source.next();
+                if (f == null) {
+                    break;
+                }
+                nanos[0] = System.nanoTime() - t0;
+                FrameExplainer.Result r = explainer.explain(f.image());
+                nanos[1] = r.forwardNanos();
+                for (int k = 0; k < methods.size(); k++) {
+                    nanos[2 + k] = r.methodNanos()[k];
+                }
+                double predicted = r.output() * settings.outputDegrees();
+                if (!Double.isNaN(f.trueDegrees())) {
+                    squaredError += (predicted - f.trueDegrees()) * (predicted - f.trueDegrees());
+                    withTruth++;
+                }
+
+                long td = System.nanoTime();
+                Tensor x = f.image();
+                if (canvas == null) {
+                    canvas = new DriveCanvas(x.shape().w(), x.shape().h(), 1 + methods.size(), settings.gaugeRange(), settings.traceFrames());
+                }
+                List<BufferedImage> images = new ArrayList<>();
+                List<String> titles = new ArrayList<>();
+                images.add(Images.toImage(x, 0));
+                titles.add(String.format(Locale.ROOT, "camera (%s)   forward pass %.1f ms/frame", f.name(), recentMean(recent[1], frames, nanos[1])));
+                for (int k = 0; k < methods.size(); k++) {
+                    images.add(Pictures.overlay(x, 0, r.masks().get(k)));
+                    titles.add(String.format(Locale.ROOT, "%s   %.2f ms/frame", methods.get(k).title(), recentMean(recent[2 + k], frames, nanos[2 + k])));
+                }
+                double fps = frames == 0 ? Double.NaN : 1000 / recentSum(recent, frames);
+                String header = String.format(Locale.ROOT, "frame %d/%d   %.2f s   %s   %s", frames + 1, total, frames / (double) settings.fps(),
+                        settings.model(), Double.isNaN(fps) ? "" : String.format(Locale.ROOT, "%.1f frames/s end to end", fps));
+                BufferedImage picture = canvas.draw(header, images, titles, f.trueDegrees(), predicted);
+                int k = 2 + methods.size();
+                nanos[k] = System.nanoTime() - td;
+                k++;
+                if (video != null) {
+                    long te = System.nanoTime();
+                    video.add(picture);
+                    nanos[k++] = System.nanoTime() - te;
+                }
+                if (preview != null) {
+                    long tg = System.nanoTime();
+                    if (frames % settings.gifEvery() == 0) {
+                        int gw = settings.gifWidth();
+                        int gh = Math.max(2, (int) Math.round((double) picture.getHeight() * gw / picture.getWidth()));
+                        preview.add(gw == picture.getWidth() ? picture : Images.scale(picture, gw, gh));
+                    }
+                    nanos[k] = System.nanoTime() - tg;
+                }
+                for (int q = 0; q < s; q++) {
+                    recent[q][frames % WINDOW] = nanos[q] / 1e6;
+                    allSums[q] += nanos[q] / 1e6;
+                    if (frames >= warmup) {
+                        sums[q] += nanos[q] / 1e6;
+                    }
+                }
+                if (table != null) {
+                    StringBuilder row = new StringBuilder();
+                    row.append(frames).append(',').append(csvField(f.name())).append(',')
+                            .append(Double.isNaN(f.trueDegrees()) ? "" : String.format(Locale.ROOT, "%.4f", f.trueDegrees())).append(',')
+                            .append(String.format(Locale.ROOT, "%.4f", predicted));
+                    for (int q = 0; q < s; q++) {
+                        row.append(',').append(String.format(Locale.ROOT, "%.3f", nanos[q] / 1e6));
+                    }
+                    table.println(row);
+                }
+                frames++;
+                if (listener != null) {
+                    listener.frameDone(frames - 1, String.format(Locale.ROOT, "predicted %+.1f deg", predicted));
+                }
+            }
+        } finally {
+            source.close();
+        }
+        if (frames == 0) {
+            throw new IllegalArgumentException(source.describe() + ": no frame could be read");
+        }
+        long end = System.nanoTime();
+        if (frames <= warmup) {
+            // fewer frames than the source announced: no warm-up left out
+            warmup = 0;
+            sums = allSums;
+            measuredStart = start;
+        }
+        double seconds = (end - measuredStart) / 1e9;
+        double[] means = new double[s];
+        for (int q = 0; q < s; q++) {
+            means[q] = sums[q] / (frames - warmup);
+        }
+        int gifFrames = gif == null ? 0 : (frames + settings.gifEvery() - 1) / settings.gifEvery();
+        return new Summary(frames, warmup, List.copyOf(stages), means, seconds,
+                withTruth == 0 ? Double.NaN : Math.sqrt(squaredError / withTruth), explainer.device(), gifFrames);
+    }
+
+    /** Mean of the last frames of one stage, ms, counting the current frame's {@code nanos}. */
+    private static double recentMean(double[] window, int done, long nanos) {
+        int n = Math.min(done, WINDOW - 1);
+        double sum = nanos / 1e6;
+        for (int i = 1; i <= n; i++) {
+            sum += window[((done - i) % WINDOW + WINDOW) % WINDOW];
+        }
+        return sum / (n + 1);
+    }
+
+    /** Mean over the last finished frames of the sum of every stage, ms. */
+    private static double recentSum(double[][] windows, int done) {
+        int n = Math.min(done, WINDOW);
+        double sum = 0;
+        for (double[] w : windows) {
+            for (int i = 1; i <= n; i++) {
+                sum += w[((done - i) % WINDOW + WINDOW) % WINDOW];
+            }
+        }
+        return sum / n;
+    }
+
+    private static String csvField(String s) {
+        return s.contains(",") || s.contains("\"") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
+    }
+}
