@@ -436,7 +436,7 @@ public final class RoadDrive {
     /** One line: seed, length, lanes. */
     public String describe() {
         Road r = base.road();
-        return String.format(Locale.ROOT, "synthetic drive (seed %d, %.0f m, %d lane%s, car in lane %d, %d events)", seed, length,
-                r.laneCount(), r.laneCount() == 1 ? "" : "s", r.egoLane() + 1, events.size());
+        return String.format(Locale.ROOT, "synthetic drive (seed %d, %.0f m, %d lane%s, car in lane %d, %d event%s)", seed, length,
+                r.laneCount(), r.laneCount() == 1 ? "" : "s", r.egoLane() + 1, events.size(), events.size() == 1 ? "" : "s");
     }
 }
