@@ -152,6 +152,7 @@ public final class DriveRecorder {
         double[] sums = new double[s];
         double[] allSums = new double[s];
         double[][] recent = new double[s][WINDOW];
+        double[][] wall = new double[1][WINDOW];
         DriveCanvas canvas = null;
         double squaredError = 0;
         int withTruth = 0;
@@ -198,12 +199,14 @@ public final class DriveRecorder {
                 List<BufferedImage> images = new ArrayList<>();
                 List<String> titles = new ArrayList<>();
                 images.add(Images.toImage(x, 0));
-                titles.add(String.format(Locale.ROOT, "camera (%s)   forward pass %.1f ms/frame", f.name(), recentMean(recent[1], frames, nanos[1])));
+                titles.add(String.format(Locale.ROOT, "camera (%s)   forward pass %.1f ms/frame", f.name(),
+                        recentMean(recent[1], frames, warmup, nanos[1])));
                 for (int k = 0; k < methods.size(); k++) {
                     images.add(Pictures.overlay(x, 0, r.masks().get(k)));
-                    titles.add(String.format(Locale.ROOT, "%s   %.2f ms/frame", methods.get(k).title(), recentMean(recent[2 + k], frames, nanos[2 + k])));
+                    titles.add(String.format(Locale.ROOT, "%s   %.2f ms/frame", methods.get(k).title(),
+                            recentMean(recent[2 + k], frames, warmup, nanos[2 + k])));
                 }
-                double fps = frames == 0 ? Double.NaN : 1000 / recentSum(recent, frames);
+                double fps = frames <= warmup ? Double.NaN : 1000 / recentSum(wall, frames, warmup);
                 String header = String.format(Locale.ROOT, "frame %d/%d   %.2f s   %s   %s", frames + 1, total, frames / (double) settings.fps(),
                         settings.model(), Double.isNaN(fps) ? "" : String.format(Locale.ROOT, "%.1f frames/s end to end", fps));
                 BufferedImage picture = canvas.draw(header, images, titles, f.trueDegrees(), predicted);
@@ -224,6 +227,7 @@ public final class DriveRecorder {
                     }
                     nanos[k] = System.nanoTime() - tg;
                 }
+                wall[0][frames % WINDOW] = (System.nanoTime() - t0) / 1e6;
                 for (int q = 0; q < s; q++) {
                     recent[q][frames % WINDOW] = nanos[q] / 1e6;
                     allSums[q] += nanos[q] / 1e6;
@@ -269,9 +273,12 @@ public final class DriveRecorder {
                 withTruth == 0 ? Double.NaN : Math.sqrt(squaredError / withTruth), explainer.device(), gifFrames);
     }
 
-    /** Mean of the last frames of one stage, ms, counting the current frame's {@code nanos}. */
-    private static double recentMean(double[] window, int done, long nanos) {
-        int n = Math.min(done, WINDOW - 1);
+    /**
+     * Mean of one stage over the last frames after the warm-up, ms, counting the current frame's {@code nanos}
+     * (during the warm-up: the current frame's alone).
+     */
+    private static double recentMean(double[] window, int done, int warmup, long nanos) {
+        int n = Math.max(0, Math.min(done - warmup, WINDOW - 1));
         double sum = nanos / 1e6;
         for (int i = 1; i <= n; i++) {
             sum += window[((done - i) % WINDOW + WINDOW) % WINDOW];
@@ -279,9 +286,9 @@ public final class DriveRecorder {
         return sum / (n + 1);
     }
 
-    /** Mean over the last finished frames of the sum of every stage, ms. */
-    private static double recentSum(double[][] windows, int done) {
-        int n = Math.min(done, WINDOW);
+    /** Mean over the last finished frames after the warm-up of the sum of the given series, ms. */
+    private static double recentSum(double[][] windows, int done, int warmup) {
+        int n = Math.min(done - warmup, WINDOW);
         double sum = 0;
         for (double[] w : windows) {
             for (int i = 1; i <= n; i++) {

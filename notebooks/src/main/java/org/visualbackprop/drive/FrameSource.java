@@ -93,7 +93,8 @@ public interface FrameSource extends AutoCloseable {
      * The frames of {@code input}: a video file ({@link #VIDEO_EXTENSIONS}), a Udacity CSV table, or a folder. A
      * folder with an {@code interpolated.csv} is read through it (centre camera when the table names cameras, every
      * speed, angles in radians, in the table's order: the true angles come with the frames); another folder's
-     * pictures are read in the order of their names (Udacity's exported frames are named by their time stamps), from
+     * pictures are read in the order of their names, numbers compared as numbers ({@code img2} before {@code img10};
+     * Udacity's exported frames are named by their time stamps), from
      * its {@code center} subfolder when it has no pictures of its own.
      *
      * @param maxFrames read at most this many frames, >= 1
@@ -141,8 +142,48 @@ public interface FrameSource extends AutoCloseable {
     private static List<Path> pictures(Path dir) throws IOException {
         try (Stream<Path> s = Files.list(dir)) {
             return s.filter(p -> Files.isRegularFile(p) && IMAGE_EXTENSIONS.stream()
-                    .anyMatch(e -> p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(e))).sorted().toList();
+                    .anyMatch(e -> p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(e)))
+                    .sorted((a, b) -> naturalOrder(a.getFileName().toString(), b.getFileName().toString())).toList();
         }
+    }
+
+    /**
+     * Compares file names with their runs of digits as numbers ({@code img2 < img10}); Udacity's time-stamp names,
+     * all of one length, keep their plain order.
+     */
+    static int naturalOrder(String a, String b) {
+        int i = 0;
+        int j = 0;
+        while (i < a.length() && j < b.length()) {
+            char ca = a.charAt(i);
+            char cb = b.charAt(j);
+            if (Character.isDigit(ca) && Character.isDigit(cb)) {
+                int ei = i;
+                while (ei < a.length() && Character.isDigit(a.charAt(ei))) {
+                    ei++;
+                }
+                int ej = j;
+                while (ej < b.length() && Character.isDigit(b.charAt(ej))) {
+                    ej++;
+                }
+                java.math.BigInteger na = new java.math.BigInteger(a.substring(i, ei));
+                java.math.BigInteger nb = new java.math.BigInteger(b.substring(j, ej));
+                int c = na.compareTo(nb);
+                if (c != 0) {
+                    return c;
+                }
+                i = ei;
+                j = ej;
+            } else {
+                if (ca != cb) {
+                    return Character.compare(ca, cb);
+                }
+                i++;
+                j++;
+            }
+        }
+        int c = Integer.compare(a.length() - i, b.length() - j);
+        return c != 0 ? c : a.compareTo(b);
     }
 
     private static FrameSource udacity(Path csv, RoadView view, int maxFrames) throws IOException {

@@ -38,6 +38,9 @@ class FrameSourceTest {
         picture(dir.resolve("frames/1479425441300.png"), 30);
         picture(dir.resolve("frames/1479425441100.png"), 10);
         picture(dir.resolve("frames/1479425441200.png"), 20);
+        picture(dir.resolve("numbered/img10.png"), 30);
+        picture(dir.resolve("numbered/img2.png"), 20);
+        picture(dir.resolve("numbered/img1.png"), 10);
         Files.writeString(dir.resolve("frames/notes.txt"), "not a frame");
         try (FrameSource s = FrameSource.open(dir.resolve("frames"), RoadView.SVF, 100)) {
             assertEquals(3, s.size());
@@ -48,6 +51,11 @@ class FrameSourceTest {
                 assertTrue(Double.isNaN(f.trueDegrees()), "no angles in a plain folder");
             }
             assertNull(s.next());
+        }
+        try (FrameSource s = FrameSource.open(dir.resolve("numbered"), RoadView.SVF, 100)) {
+            for (String name : new String[] {"img1.png", "img2.png", "img10.png"}) {
+                assertEquals(name, s.next().name(), "numbers in names compare as numbers");
+            }
         }
         try (FrameSource s = FrameSource.open(dir.resolve("frames"), RoadView.HVF, 2)) {
             assertEquals(2, s.size(), "--frames caps the count");
