@@ -128,7 +128,7 @@ final class DriveCommand implements Callable<Integer> {
             }
         }
         String modelName = modelName(m);
-        settings = new DriveRecorder.Settings(fps, outputDegrees, gaugeRange, settings.traceFrames(), modelName, gifEvery, gifWidth);
+        settings = settings.withModel(modelName);
         Lrp lrp = Lrp.epsilon(epsilon);
         FrameSource source;
         RoadDrive drive = null;

@@ -55,6 +55,11 @@ public final class DriveRecorder {
                 throw new IllegalArgumentException("--gif-width must be in [64, 4096], got " + gifWidth);
             }
         }
+
+        /** These settings for another model name. */
+        public Settings withModel(String name) {
+            return new Settings(fps, outputDegrees, gaugeRange, traceFrames, name, gifEvery, gifWidth);
+        }
     }
 
     /** Told after every frame (for a progress bar). */
@@ -199,12 +204,14 @@ public final class DriveRecorder {
                 List<BufferedImage> images = new ArrayList<>();
                 List<String> titles = new ArrayList<>();
                 images.add(Images.toImage(x, 0));
-                titles.add(String.format(Locale.ROOT, "camera (%s)   forward pass %.1f ms/frame", f.name(),
-                        recentMean(recent[1], frames, warmup, nanos[1])));
+                boolean warming = frames < warmup;
+                titles.add(String.format(Locale.ROOT, "camera (%s)   forward pass %s", f.name(),
+                        warming ? "(warming up)" : String.format(Locale.ROOT, "%.1f ms/frame", recentMean(recent[1], frames, warmup, nanos[1]))));
                 for (int k = 0; k < methods.size(); k++) {
                     images.add(Pictures.overlay(x, 0, r.masks().get(k)));
-                    titles.add(String.format(Locale.ROOT, "%s   %.2f ms/frame", methods.get(k).title(),
-                            recentMean(recent[2 + k], frames, warmup, nanos[2 + k])));
+                    titles.add(String.format(Locale.ROOT, "%s   %s%s", methods.get(k).title(),
+                            warming ? "(warming up)" : String.format(Locale.ROOT, "%.2f ms/frame", recentMean(recent[2 + k], frames, warmup, nanos[2 + k])),
+                            isZero(r.masks().get(k)) ? "   (the map is zero on this frame)" : ""));
                 }
                 double fps = frames <= warmup ? Double.NaN : 1000 / recentSum(wall, frames, warmup);
                 String header = String.format(Locale.ROOT, "frame %d/%d   %.2f s   %s   %s", frames + 1, total, frames / (double) settings.fps(),
@@ -273,10 +280,7 @@ public final class DriveRecorder {
                 withTruth == 0 ? Double.NaN : Math.sqrt(squaredError / withTruth), explainer.device(), gifFrames);
     }
 
-    /**
-     * Mean of one stage over the last frames after the warm-up, ms, counting the current frame's {@code nanos}
-     * (during the warm-up: the current frame's alone).
-     */
+    /** Mean of one stage over the last frames after the warm-up, ms, counting the current frame's {@code nanos}. */
     private static double recentMean(double[] window, int done, int warmup, long nanos) {
         int n = Math.max(0, Math.min(done - warmup, WINDOW - 1));
         double sum = nanos / 1e6;
@@ -296,6 +300,15 @@ public final class DriveRecorder {
             }
         }
         return sum / n;
+    }
+
+    private static boolean isZero(double[] map) {
+        for (double v : map) {
+            if (v != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String csvField(String s) {
