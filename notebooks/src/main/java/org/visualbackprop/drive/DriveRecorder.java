@@ -2,6 +2,7 @@ package org.visualbackprop.drive;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -9,6 +10,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.visualbackprop.image.Images;
 import org.visualbackprop.image.Pictures;
 import org.visualbackprop.tensor.Tensor;
@@ -17,8 +20,11 @@ import org.visualbackprop.tensor.Tensor;
  * Explains a drive as it happens: for each frame of a {@link FrameSource}, in order, one at a time, it runs the
  * network and the explanation methods ({@link FrameExplainer}), draws the frame's picture ({@link DriveCanvas}: the
  * camera frame, one red overlay per method in the authors' style ({@link Pictures#overlay}), the steering gauge and
- * trace), and hands it to the video writers, timing every stage. Nothing is kept from one frame to the next but the
- * reused arrays, the trace's history and the timings, so a drive of any length runs in constant memory.
+ * trace), and hands it to the video writers, timing every stage. The writers run on a thread of their own behind a
+ * queue of a few pictures, so encoding one frame overlaps with explaining the next (on a machine with a core to
+ * spare; the sum of the stages then exceeds the wall time per frame). Nothing is kept from one frame to the next but
+ * the reused arrays, the queue, the trace's history and the timings, so a drive of any length runs in constant
+ * memory.
  *
  * <p>Stages, in order: {@code source} (rendering a synthetic frame, or reading and decoding a picture or a video
  * frame), {@code forward} (the forward pass, recording what VisualBackProp reads), one per method, {@code draw} (the
@@ -39,8 +45,11 @@ public final class DriveRecorder {
      * @param model         the model's name, for the header
      * @param gifEvery      every how many frames the GIF takes one
      * @param gifWidth      width of the GIF, pixels (its height keeps the aspect ratio)
+     * @param overlapWriting write the video on a thread of its own, alongside the next frames (false: each frame is
+     *                      written before the next is read, so every stage runs alone and its time is its own)
      */
-    public record Settings(int fps, double outputDegrees, double gaugeRange, int traceFrames, String model, int gifEvery, int gifWidth) {
+    public record Settings(int fps, double outputDegrees, double gaugeRange, int traceFrames, String model, int gifEvery, int gifWidth,
+            boolean overlapWriting) {
         public Settings {
             if (fps < 1 || fps > 240) {
                 throw new IllegalArgumentException("--fps must be in [1, 240], got " + fps);
@@ -58,7 +67,7 @@ public final class DriveRecorder {
 
         /** These settings for another model name. */
         public Settings withModel(String name) {
-            return new Settings(fps, outputDegrees, gaugeRange, traceFrames, name, gifEvery, gifWidth);
+            return new Settings(fps, outputDegrees, gaugeRange, traceFrames, name, gifEvery, gifWidth, overlapWriting);
         }
     }
 
@@ -79,9 +88,10 @@ public final class DriveRecorder {
      * @param rmseDegrees     root mean squared steering error over the frames with a true angle, or NaN
      * @param device          where the network ran
      * @param gifFrames       frames in the GIF (0 without one)
+     * @param overlapped      the video was written on a thread of its own, alongside the next frames
      */
     public record Summary(int frames, int warmup, List<String> stages, double[] meanMillis, double measuredSeconds, double rmseDegrees,
-            String device, int gifFrames) {
+            String device, int gifFrames, boolean overlapped) {
         /** Frames per second end to end (every stage, and the overhead between them), after the warm-up. */
         public double endToEndFps() {
             return (frames - warmup) / measuredSeconds;
@@ -111,8 +121,9 @@ public final class DriveRecorder {
                         100 * meanMillis[i] / sum, 1000 / meanMillis[i]));
             }
             sb.append(String.format(Locale.ROOT, "%-10s %10.2f %7s %12.1f   (sum of the stages)%n", "all", sum, "", 1000 / sum));
-            sb.append(String.format(Locale.ROOT, "end to end: %.1f frames/s (%d frames after %d warm-up frames, %.1f s)%n", endToEndFps(),
-                    frames - warmup, warmup, measuredSeconds));
+            sb.append(String.format(Locale.ROOT, "end to end: %.1f frames/s (%d frames after %d warm-up frames, %.1f s; %s)%n", endToEndFps(),
+                    frames - warmup, warmup, measuredSeconds, overlapped ? "the video written on a thread of its own, alongside the next frames"
+                            : "each frame written before the next"));
             if (stages.contains("vbp")) {
                 sb.append(String.format(Locale.ROOT, "forward + VisualBackProp alone: %.1f frames/s (%.2f + %.2f ms)%n", forwardVbpFps(),
                         millis("forward"), millis("vbp")));
@@ -154,8 +165,6 @@ public final class DriveRecorder {
         int s = stages.size();
         int total = source.size();
         int warmup = warmup(total);
-        double[] sums = new double[s];
-        double[] allSums = new double[s];
         double[][] recent = new double[s][WINDOW];
         double[][] wall = new double[1][WINDOW];
         DriveCanvas canvas = null;
@@ -164,6 +173,8 @@ public final class DriveRecorder {
         int frames = 0;
         long start = System.nanoTime();
         long measuredStart = start;
+        long end;
+        Writer writer;
         try (Mp4Writer video = mp4 == null ? null : new Mp4Writer(mp4, settings.fps());
              GifWriter preview = gif == null ? null : new GifWriter(gif, Math.round(1000f * settings.gifEvery() / settings.fps()));
              PrintWriter table = csv == null ? null : new PrintWriter(Files.newBufferedWriter(csv, StandardCharsets.UTF_8))) {
@@ -174,88 +185,72 @@ public final class DriveRecorder {
                 }
                 table.println(h);
             }
-            while (true) {
-                if (frames == warmup) {
-                    measuredStart = System.nanoTime();
-                }
-                long[] nanos = new long[s];
-                long t0 = System.nanoTime();
-                FrameSource.Frame f = source.next();
-                if (f == null) {
-                    break;
-                }
-                nanos[0] = System.nanoTime() - t0;
-                FrameExplainer.Result r = explainer.explain(f.image());
-                nanos[1] = r.forwardNanos();
-                for (int k = 0; k < methods.size(); k++) {
-                    nanos[2 + k] = r.methodNanos()[k];
-                }
-                double predicted = r.output() * settings.outputDegrees();
-                if (!Double.isNaN(f.trueDegrees())) {
-                    squaredError += (predicted - f.trueDegrees()) * (predicted - f.trueDegrees());
-                    withTruth++;
-                }
+            writer = new Writer(video, preview, table, settings, stages.indexOf("mp4"), stages.indexOf("gif"), warmup, s,
+                    settings.overlapWriting());
+            try {
+                while (true) {
+                    if (frames == warmup) {
+                        measuredStart = System.nanoTime();
+                    }
+                    long[] nanos = new long[s];
+                    long t0 = System.nanoTime();
+                    FrameSource.Frame f = source.next();
+                    if (f == null) {
+                        break;
+                    }
+                    nanos[0] = System.nanoTime() - t0;
+                    FrameExplainer.Result r = explainer.explain(f.image());
+                    nanos[1] = r.forwardNanos();
+                    for (int k = 0; k < methods.size(); k++) {
+                        nanos[2 + k] = r.methodNanos()[k];
+                    }
+                    double predicted = r.output() * settings.outputDegrees();
+                    if (!Double.isNaN(f.trueDegrees())) {
+                        squaredError += (predicted - f.trueDegrees()) * (predicted - f.trueDegrees());
+                        withTruth++;
+                    }
 
-                long td = System.nanoTime();
-                Tensor x = f.image();
-                if (canvas == null) {
-                    canvas = new DriveCanvas(x.shape().w(), x.shape().h(), 1 + methods.size(), settings.gaugeRange(), settings.traceFrames());
-                }
-                List<BufferedImage> images = new ArrayList<>();
-                List<String> titles = new ArrayList<>();
-                images.add(Images.toImage(x, 0));
-                boolean warming = frames < warmup;
-                titles.add(String.format(Locale.ROOT, "camera (%s)   forward pass %s", f.name(),
-                        warming ? "(warming up)" : String.format(Locale.ROOT, "%.1f ms/frame", recentMean(recent[1], frames, warmup, nanos[1]))));
-                for (int k = 0; k < methods.size(); k++) {
-                    images.add(Pictures.overlay(x, 0, r.masks().get(k)));
-                    titles.add(String.format(Locale.ROOT, "%s   %s%s", methods.get(k).title(),
-                            warming ? "(warming up)" : String.format(Locale.ROOT, "%.2f ms/frame", recentMean(recent[2 + k], frames, warmup, nanos[2 + k])),
-                            isZero(r.masks().get(k)) ? "   (the map is zero on this frame)" : ""));
-                }
-                double fps = frames <= warmup ? Double.NaN : 1000 / recentSum(wall, frames, warmup);
-                String header = String.format(Locale.ROOT, "frame %d/%d   %.2f s   %s   %s", frames + 1, total, frames / (double) settings.fps(),
-                        settings.model(), Double.isNaN(fps) ? "" : String.format(Locale.ROOT, "%.1f frames/s end to end", fps));
-                BufferedImage picture = canvas.draw(header, images, titles, f.trueDegrees(), predicted);
-                int k = 2 + methods.size();
-                nanos[k] = System.nanoTime() - td;
-                k++;
-                if (video != null) {
-                    long te = System.nanoTime();
-                    video.add(picture);
-                    nanos[k++] = System.nanoTime() - te;
-                }
-                if (preview != null) {
-                    long tg = System.nanoTime();
-                    if (frames % settings.gifEvery() == 0) {
-                        int gw = settings.gifWidth();
-                        int gh = Math.max(2, (int) Math.round((double) picture.getHeight() * gw / picture.getWidth()));
-                        preview.add(gw == picture.getWidth() ? picture : Images.scale(picture, gw, gh));
+                    long td = System.nanoTime();
+                    Tensor x = f.image();
+                    if (canvas == null) {
+                        canvas = new DriveCanvas(x.shape().w(), x.shape().h(), 1 + methods.size(), settings.gaugeRange(),
+                                settings.traceFrames());
                     }
-                    nanos[k] = System.nanoTime() - tg;
-                }
-                wall[0][frames % WINDOW] = (System.nanoTime() - t0) / 1e6;
-                for (int q = 0; q < s; q++) {
-                    recent[q][frames % WINDOW] = nanos[q] / 1e6;
-                    allSums[q] += nanos[q] / 1e6;
-                    if (frames >= warmup) {
-                        sums[q] += nanos[q] / 1e6;
+                    List<BufferedImage> images = new ArrayList<>();
+                    List<String> titles = new ArrayList<>();
+                    images.add(Images.toImage(x, 0));
+                    boolean warming = frames < warmup;
+                    titles.add(String.format(Locale.ROOT, "camera (%s)   forward pass %s", f.name(), warming ? "(warming up)"
+                            : String.format(Locale.ROOT, "%.1f ms/frame", recentMean(recent[1], frames, warmup, nanos[1]))));
+                    for (int k = 0; k < methods.size(); k++) {
+                        images.add(Pictures.overlay(x, 0, r.masks().get(k)));
+                        titles.add(String.format(Locale.ROOT, "%s   %s%s", methods.get(k).title(), warming ? "(warming up)"
+                                : String.format(Locale.ROOT, "%.2f ms/frame", recentMean(recent[2 + k], frames, warmup, nanos[2 + k])),
+                                isZero(r.masks().get(k)) ? "   (the map is zero on this frame)" : ""));
+                    }
+                    double fps = frames <= warmup ? Double.NaN : 1000 / recentSum(wall, frames, warmup);
+                    String header = String.format(Locale.ROOT, "frame %d/%d   %.2f s   %s   %s", frames + 1, total,
+                            frames / (double) settings.fps(), settings.model(),
+                            Double.isNaN(fps) ? "" : String.format(Locale.ROOT, "%.1f frames/s end to end", fps));
+                    BufferedImage picture = canvas.draw(header, images, titles, f.trueDegrees(), predicted);
+                    nanos[2 + methods.size()] = System.nanoTime() - td;
+                    for (int q = 0; q < 3 + methods.size(); q++) {
+                        recent[q][frames % WINDOW] = nanos[q] / 1e6;
+                    }
+                    String row = frames + "," + csvField(f.name()) + ","
+                            + (Double.isNaN(f.trueDegrees()) ? "" : String.format(Locale.ROOT, "%.4f", f.trueDegrees())) + ","
+                            + String.format(Locale.ROOT, "%.4f", predicted);
+                    writer.submit(new Writer.Job(frames, picture, nanos, row));
+                    wall[0][frames % WINDOW] = (System.nanoTime() - t0) / 1e6;
+                    frames++;
+                    if (listener != null) {
+                        listener.frameDone(frames - 1, String.format(Locale.ROOT, "predicted %+.1f deg", predicted));
                     }
                 }
-                if (table != null) {
-                    StringBuilder row = new StringBuilder();
-                    row.append(frames).append(',').append(csvField(f.name())).append(',')
-                            .append(Double.isNaN(f.trueDegrees()) ? "" : String.format(Locale.ROOT, "%.4f", f.trueDegrees())).append(',')
-                            .append(String.format(Locale.ROOT, "%.4f", predicted));
-                    for (int q = 0; q < s; q++) {
-                        row.append(',').append(String.format(Locale.ROOT, "%.3f", nanos[q] / 1e6));
-                    }
-                    table.println(row);
-                }
-                frames++;
-                if (listener != null) {
-                    listener.frameDone(frames - 1, String.format(Locale.ROOT, "predicted %+.1f deg", predicted));
-                }
+                writer.finish();
+                end = System.nanoTime();
+            } finally {
+                writer.stop();
             }
         } finally {
             source.close();
@@ -263,11 +258,11 @@ public final class DriveRecorder {
         if (frames == 0) {
             throw new IllegalArgumentException(source.describe() + ": no frame could be read");
         }
-        long end = System.nanoTime();
+        double[] sums = writer.sums;
         if (frames <= warmup) {
             // fewer frames than the source announced: no warm-up left out
             warmup = 0;
-            sums = allSums;
+            sums = writer.allSums;
             measuredStart = start;
         }
         double seconds = (end - measuredStart) / 1e9;
@@ -277,7 +272,166 @@ public final class DriveRecorder {
         }
         int gifFrames = gif == null ? 0 : (frames + settings.gifEvery() - 1) / settings.gifEvery();
         return new Summary(frames, warmup, List.copyOf(stages), means, seconds,
-                withTruth == 0 ? Double.NaN : Math.sqrt(squaredError / withTruth), explainer.device(), gifFrames);
+                withTruth == 0 ? Double.NaN : Math.sqrt(squaredError / withTruth), explainer.device(), gifFrames, settings.overlapWriting());
+    }
+
+    /**
+     * Writes the pictures on a thread of its own, so that encoding a frame overlaps with explaining the next ones: a
+     * queue of at most {@link #QUEUE} pictures (so memory stays bounded); the H.264 encoding, the GIF's frames and the
+     * CSV row of each frame, in order; and the sums of every stage's time.
+     */
+    private static final class Writer implements Runnable {
+        static final int QUEUE = 4;
+
+        /** One frame to write: its picture, its stage times so far (the writer adds its own) and its CSV fields. */
+        record Job(int frame, BufferedImage picture, long[] nanos, String row) {
+        }
+
+        private static final Job END = new Job(-1, null, null, null);
+        private final ArrayBlockingQueue<Job> queue = new ArrayBlockingQueue<>(QUEUE);
+        private final Mp4Writer video;
+        private final GifWriter preview;
+        private final PrintWriter table;
+        private final Settings settings;
+        private final int mp4Stage;
+        private final int gifStage;
+        private final int warmup;
+        final double[] sums;
+        final double[] allSums;
+        private final Thread thread;
+        private volatile Throwable error;
+
+        Writer(Mp4Writer video, GifWriter preview, PrintWriter table, Settings settings, int mp4Stage, int gifStage, int warmup,
+               int stages, boolean threaded) {
+            this.video = video;
+            this.preview = preview;
+            this.table = table;
+            this.settings = settings;
+            this.mp4Stage = mp4Stage;
+            this.gifStage = gifStage;
+            this.warmup = warmup;
+            this.sums = new double[stages];
+            this.allSums = new double[stages];
+            if (threaded) {
+                this.thread = new Thread(this, "vbp-drive-writer");
+                thread.setDaemon(true);
+                thread.start();
+            } else {
+                this.thread = null;
+            }
+        }
+
+        @Override
+        public void run() {
+            try {
+                while (true) {
+                    Job j = queue.take();
+                    if (j == END) {
+                        return;
+                    }
+                    write(j);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (IOException | RuntimeException e) {
+                error = e;
+            }
+        }
+
+        /** Encodes one frame, adds its times to the sums and writes its CSV row. */
+        private void write(Job j) throws IOException {
+            long[] nanos = j.nanos();
+            BufferedImage picture = j.picture();
+            if (video != null) {
+                long te = System.nanoTime();
+                video.add(picture);
+                nanos[mp4Stage] = System.nanoTime() - te;
+            }
+            if (preview != null) {
+                long tg = System.nanoTime();
+                if (j.frame() % settings.gifEvery() == 0) {
+                    int gw = settings.gifWidth();
+                    int gh = Math.max(2, (int) Math.round((double) picture.getHeight() * gw / picture.getWidth()));
+                    preview.add(gw == picture.getWidth() ? picture : Images.scale(picture, gw, gh));
+                }
+                nanos[gifStage] = System.nanoTime() - tg;
+            }
+            StringBuilder row = new StringBuilder(j.row());
+            for (int q = 0; q < nanos.length; q++) {
+                allSums[q] += nanos[q] / 1e6;
+                if (j.frame() >= warmup) {
+                    sums[q] += nanos[q] / 1e6;
+                }
+                row.append(',').append(String.format(Locale.ROOT, "%.3f", nanos[q] / 1e6));
+            }
+            if (table != null) {
+                table.println(row);
+            }
+        }
+
+        /**
+         * Queues a frame, waiting while the queue is full, and rethrows what went wrong on the writer's thread; without a
+         * thread, writes it at once.
+         */
+        void submit(Job j) throws IOException {
+            if (thread == null) {
+                if (j != END) {
+                    write(j);
+                }
+                return;
+            }
+            while (true) {
+                rethrow();
+                if (!thread.isAlive()) {
+                    throw new IllegalStateException("the writer thread has stopped");
+                }
+                try {
+                    if (queue.offer(j, 100, TimeUnit.MILLISECONDS)) {
+                        return;
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new InterruptedIOException("interrupted while queueing frame " + j.frame());
+                }
+            }
+        }
+
+        /** Waits until every queued frame is written. */
+        void finish() throws IOException {
+            submit(END);
+            if (thread == null) {
+                return;
+            }
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while writing the last frames");
+            }
+            rethrow();
+        }
+
+        /** Stops the thread if it still runs (after a failure on the main thread), before the files are closed. */
+        void stop() {
+            if (thread != null && thread.isAlive()) {
+                thread.interrupt();
+                try {
+                    thread.join(10_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+
+        private void rethrow() throws IOException {
+            Throwable t = error;
+            if (t instanceof IOException io) {
+                throw io;
+            }
+            if (t instanceof RuntimeException re) {
+                throw re;
+            }
+        }
     }
 
     /** Mean of one stage over the last frames after the warm-up, ms, counting the current frame's {@code nanos}. */

@@ -45,10 +45,12 @@ class DriveCommandTest {
         // its own video as the input of another drive
         Path again = dir.resolve("again");
         CommandLineTest.Result v = CommandLineTest.run("drive", "--model", model.toString(), "--input", out.resolve("drive.mp4").toString(),
-                "--quiet", "--out", again.toString());
+                "--sequential", "--quiet", "--out", again.toString());
         assertEquals(0, v.status(), v.err());
         assertEquals(6, Files.readAllLines(again.resolve("drive.csv")).size());
         assertTrue(v.out().contains("no steering angles"), v.out());
+        assertTrue(v.out().contains("each frame written before the next"), v.out());
+        assertTrue(r.out().contains("the video written on a thread of its own"), r.out());
     }
 
     @Test

@@ -53,7 +53,7 @@ class DriveRecorderTest {
         FrameSource source = FrameSource.synthetic(drive, RoadView.SVF, FRAMES, STEP);
         try (FrameExplainer ex = new FrameExplainer(net, List.of(FrameExplainer.Method.VBP, FrameExplainer.Method.LRP), Lrp.epsilon(100),
                 DevicePreference.JAVA, s -> { })) {
-            summary = DriveRecorder.record(source, ex, new DriveRecorder.Settings(30, 90, 90, 60, "test", GIF_EVERY, GIF_WIDTH),
+            summary = DriveRecorder.record(source, ex, new DriveRecorder.Settings(30, 90, 90, 60, "test", GIF_EVERY, GIF_WIDTH, true),
                     dir.resolve("drive.mp4"), dir.resolve("drive.gif"), dir.resolve("drive.csv"), null);
         }
     }
