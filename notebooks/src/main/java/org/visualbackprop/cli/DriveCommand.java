@@ -87,9 +87,10 @@ final class DriveCommand implements Callable<Integer> {
                     + "through the gpu module (vbp and lrp only)."})
     String device;
 
-    @Option(names = "--sequential", description = {"Write each frame's video before reading the next (by default the video is "
-            + "written on a thread of its own, alongside the next frames): slower end to end, but each stage's time is its own."})
-    boolean sequential;
+    @Option(names = "--overlap", description = {"Write the video on a thread of its own, alongside the next frames (by default "
+            + "each frame is written before the next is read, so each stage's time is its own): faster end to end where a core "
+            + "is free; the stages' times then include their contention."})
+    boolean overlap;
 
     @Option(names = "--input-shape", paramLabel = "CxHxW", description = "Input size for Torch7 models, which do not record it.")
     String inputShape;
@@ -111,7 +112,7 @@ final class DriveCommand implements Callable<Integer> {
         List<FrameExplainer.Method> list = FrameExplainer.Method.parseList(methods);
         DevicePreference pref = DevicePreference.parse(device);
         DriveRecorder.Settings settings = new DriveRecorder.Settings(fps, outputDegrees, gaugeRange, Math.max(2, 5 * fps), "", gifEvery, gifWidth,
-                !sequential);
+                overlap);
         if (input != null && !Files.exists(input)) {
             throw new java.nio.file.NoSuchFileException(input.toString(), null, "--input not found");
         }

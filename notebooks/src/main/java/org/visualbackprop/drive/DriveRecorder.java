@@ -20,11 +20,11 @@ import org.visualbackprop.tensor.Tensor;
  * Explains a drive as it happens: for each frame of a {@link FrameSource}, in order, one at a time, it runs the
  * network and the explanation methods ({@link FrameExplainer}), draws the frame's picture ({@link DriveCanvas}: the
  * camera frame, one red overlay per method in the authors' style ({@link Pictures#overlay}), the steering gauge and
- * trace), and hands it to the video writers, timing every stage. The writers run on a thread of their own behind a
- * queue of a few pictures, so encoding one frame overlaps with explaining the next (on a machine with a core to
- * spare; the sum of the stages then exceeds the wall time per frame). Nothing is kept from one frame to the next but
- * the reused arrays, the queue, the trace's history and the timings, so a drive of any length runs in constant
- * memory.
+ * trace), and hands it to the video writers, timing every stage. With {@link Settings#overlapWriting()} the writers
+ * run on a thread of their own behind a queue of a few pictures, so encoding one frame overlaps with explaining the
+ * next (faster where a core is free; the stages' times then include their contention, and their sum exceeds the wall
+ * time per frame). Nothing is kept from one frame to the next but the reused arrays, the queue, the trace's history and
+ * the timings, so a drive of any length runs in constant memory.
  *
  * <p>Stages, in order: {@code source} (rendering a synthetic frame, or reading and decoding a picture or a video
  * frame), {@code forward} (the forward pass, recording what VisualBackProp reads), one per method, {@code draw} (the

@@ -30,7 +30,7 @@ class DriveCommandTest {
     void aShortDriveWritesTheVideoThePreviewTheTableAndTheThroughput() throws Exception {
         Path out = dir.resolve("drive");
         CommandLineTest.Result r = CommandLineTest.run("drive", "--model", model.toString(), "--frames", "5", "--methods", "vbp,lrp",
-                "--gif", "--quiet", "--out", out.toString());
+                "--gif", "--overlap", "--quiet", "--out", out.toString());
         assertEquals(0, r.status(), r.err());
         for (String f : List.of("drive.mp4", "drive.gif", "drive.csv", "drive-summary.txt")) {
             assertTrue(Files.size(out.resolve(f)) > 0, f);
@@ -45,7 +45,7 @@ class DriveCommandTest {
         // its own video as the input of another drive
         Path again = dir.resolve("again");
         CommandLineTest.Result v = CommandLineTest.run("drive", "--model", model.toString(), "--input", out.resolve("drive.mp4").toString(),
-                "--sequential", "--quiet", "--out", again.toString());
+                "--quiet", "--out", again.toString());
         assertEquals(0, v.status(), v.err());
         assertEquals(6, Files.readAllLines(again.resolve("drive.csv")).size());
         assertTrue(v.out().contains("no steering angles"), v.out());
