@@ -51,6 +51,9 @@ class QuietLibraryTest {
             Path model = dir.resolve("m.vbpm");
             ModelFile.save(net, Provenance.of("seed", 82), model);
             ModelFile.load(model);
+            Path onnx = dir.resolve("m.onnx");
+            org.visualbackprop.io.onnx.OnnxExport.save(net, Provenance.of("seed", 82), onnx);
+            org.visualbackprop.io.Models.load(onnx);
             Npy.write(dir.resolve("x.npy"), x);
             Npy.read(dir.resolve("x.npy"));
             Images.writePng(Images.toImage(x, 0), dir.resolve("x.png"));

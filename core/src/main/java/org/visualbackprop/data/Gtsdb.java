@@ -47,7 +47,6 @@ public final class Gtsdb {
      */
     public static List<Sign> read(Path gtTxt) throws IOException {
         Table t = Table.read(gtTxt, ';', false, 6);
-        Path dir = gtTxt.toAbsolutePath().getParent();
         List<Sign> out = new ArrayList<>();
         for (Table.Row row : t.rows()) {
             String where = gtTxt + " line " + row.line();
@@ -60,7 +59,7 @@ public final class Gtsdb {
                 throw new CorruptFileException(where + ": box (" + x1 + ", " + y1 + ") - (" + x2 + ", " + y2 + ") is empty or negative");
             }
             Gtsrb.checkClass(where, cls);
-            Path image = dir.resolve(row.fields()[0]);
+            Path image = t.path(row, 0, "file (field 1)");
             if (!Files.isRegularFile(image)) {
                 throw new NoSuchFileException(image.toString(), null, "scene listed at " + where + " not found");
             }

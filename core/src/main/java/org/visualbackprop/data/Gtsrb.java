@@ -60,7 +60,6 @@ public final class Gtsrb {
         int cX2 = t.column("Roi.X2", true);
         int cY2 = t.column("Roi.Y2", true);
         int cClass = t.column("ClassId", true);
-        Path dir = csv.toAbsolutePath().getParent();
         List<Sample> out = new ArrayList<>();
         for (Table.Row row : t.rows()) {
             String where = csv + " line " + row.line();
@@ -79,7 +78,7 @@ public final class Gtsrb {
                         + ") is not inside the " + w + " x " + h + " picture");
             }
             checkClass(where, cls);
-            Path image = dir.resolve(row.fields()[cFile]);
+            Path image = t.path(row, cFile, "Filename");
             if (!Files.isRegularFile(image)) {
                 throw new NoSuchFileException(image.toString(), null, "picture listed at " + where + " not found");
             }

@@ -15,6 +15,7 @@ import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 import java.util.zip.ZipException;
 import org.visualbackprop.io.CorruptFileException;
+import org.visualbackprop.io.Limits;
 
 /**
  * The IDX files of MNIST and Fashion-MNIST (LeCun et al.): a big-endian header, then raw values. Images have magic
@@ -25,7 +26,10 @@ import org.visualbackprop.io.CorruptFileException;
  *
  * <p>A missing file gives {@link NoSuchFileException}; a wrong magic number, a header with impossible sizes, data
  * shorter or longer than the header says, or broken gzip data give {@link CorruptFileException} naming the file, the
- * byte offset (in the uncompressed data) and what was expected.
+ * byte offset (in the uncompressed data) and what was expected. A header that announces more data than an uncompressed
+ * file holds is refused before anything is allocated; a gzip file is read as its data arrives, so a lying header costs
+ * no more memory than the data there; data beyond {@link Limits.Limit#ARRAY_BYTES} is refused
+ * ({@link org.visualbackprop.io.LimitExceededException}).
  */
 public final class Idx {
     /** Magic number of unsigned-byte image files. */
@@ -91,12 +95,19 @@ public final class Idx {
                 throw new CorruptFileException(file + ": impossible sizes in the IDX header: " + count + " images of "
                         + rows + " x " + cols + " (offsets 4 to 15)");
             }
-            long n = (long) count * rows * cols;
+            long n;
+            try {
+                n = Math.multiplyExact((long) count * rows, (long) cols);
+            } catch (ArithmeticException e) {
+                n = Long.MAX_VALUE;
+            }
+            String what = count + " images of " + rows + " x " + cols + " pixels";
+            r.announce(n, what);
             if (n > Integer.MAX_VALUE - 8) {
                 throw new CorruptFileException(file + ": the IDX header announces " + count + " images of " + rows + " x "
                         + cols + " = " + n + " pixels, more than this reader holds in one array");
             }
-            byte[] pixels = r.bytes((int) n, "pixel data of " + count + " images of " + rows + " x " + cols);
+            byte[] pixels = r.bytes((int) n, what);
             r.end();
             return new Images(count, rows, cols, pixels);
         }
@@ -110,6 +121,7 @@ public final class Idx {
             if (count < 0) {
                 throw new CorruptFileException(file + ": negative label count " + count + " in the IDX header (offset 4)");
             }
+            r.announce(count, count + " labels");
             byte[] labels = r.bytes(count, count + " labels");
             r.end();
             return new Labels(labels);
@@ -201,22 +213,34 @@ public final class Idx {
             return (b[0] & 0xff) << 24 | (b[1] & 0xff) << 16 | (b[2] & 0xff) << 8 | (b[3] & 0xff);
         }
 
+        /**
+         * Refuses, before anything is allocated, data that the header announces and the file cannot hold: more bytes
+         * than follow in an uncompressed file, or more than {@link Limits.Limit#ARRAY_BYTES}. (A gzip file's
+         * uncompressed length is known only by reading it: {@link #bytes} then allocates as the data arrives.)
+         */
+        void announce(long n, String what) throws IOException {
+            if (!gz) {
+                long size = Files.size(file);
+                if (n > size - offset) {
+                    throw new CorruptFileException(file + ": truncated: the IDX header announces " + n + " bytes of " + what
+                            + " from offset " + offset + ", but the file has " + (size - offset) + " bytes after the header"
+                            + " (it ends at offset " + size + ")");
+                }
+            }
+            Limits.check(Limits.Limit.ARRAY_BYTES, n, file.toString(), "the " + what + " announced by the IDX header");
+        }
+
+        /** Reads {@code n} bytes, allocating as they arrive ({@link Limits#readUpTo}). */
         byte[] bytes(int n, String what) throws IOException {
-            byte[] b = new byte[n];
-            int got = 0;
+            byte[] b;
             long start = offset;
             try {
-                while (got < n) {
-                    int k = in.read(b, got, n - got);
-                    if (k < 0) {
-                        break;
-                    }
-                    got += k;
-                    offset += k;
-                }
+                b = Limits.readUpTo(in, n);
             } catch (ZipException | EOFException e) {
                 throw new CorruptFileException(file + ": broken gzip data after " + where() + " (" + e.getMessage() + ")", e);
             }
+            int got = b.length;
+            offset += got;
             if (got < n) {
                 throw new CorruptFileException(file + ": truncated: expected " + n + " bytes of " + what + " from offset "
                         + start + ", the file ends after " + got + " (at offset " + offset + ")");

@@ -141,6 +141,24 @@ final class Table {
         return -1;
     }
 
+    /**
+     * Field {@code col} of {@code row} as a file name resolved against the table's folder (the file need not exist).
+     *
+     * @throws CorruptFileException when the field is empty or not a file name this system can have (a NUL character)
+     */
+    Path path(Row row, int col, String name) throws CorruptFileException {
+        String s = row.fields()[col];
+        if (s.isEmpty()) {
+            throw new CorruptFileException(file + " line " + row.line() + ": empty " + name);
+        }
+        try {
+            return file.toAbsolutePath().getParent().resolve(s);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new CorruptFileException(file + " line " + row.line() + ": " + name + " '" + s + "' is not a file name ("
+                    + e.getReason() + ")", e);
+        }
+    }
+
     /** Field {@code col} of {@code row} as an int. */
     int integer(Row row, int col, String name) throws CorruptFileException {
         String s = row.fields()[col];

@@ -119,7 +119,6 @@ public final class UdacityDriving {
             throw new CorruptFileException(csv + " line 1: no column 'frame_id' to select the camera '" + options.camera()
                     + "' by; use Options.withCamera(null) to keep every line");
         }
-        Path dir = csv.toAbsolutePath().getParent();
         List<Frame> out = new ArrayList<>();
         for (Table.Row row : t.rows()) {
             if (colCamera >= 0 && options.camera() != null && !options.camera().equals(row.fields()[colCamera])) {
@@ -139,11 +138,7 @@ public final class UdacityDriving {
                     throw new CorruptFileException(csv + " line " + row.line() + ": timestamp is '" + s + "', not an integer");
                 }
             }
-            String name = row.fields()[colFile];
-            if (name.isEmpty()) {
-                throw new CorruptFileException(csv + " line " + row.line() + ": empty filename");
-            }
-            Path image = dir.resolve(name);
+            Path image = t.path(row, colFile, "filename");
             if (!Files.isRegularFile(image)) {
                 throw new NoSuchFileException(image.toString(), null, "frame listed at " + csv + " line " + row.line() + " not found");
             }

@@ -18,5 +18,13 @@
  *
  * <p>Every generated sample is a pure function of a seed and an index, and every data set here is safe to load from
  * several threads, as {@link org.visualbackprop.train.Dataset} asks.
+ *
+ * <p>Why this package is in {@code core} although only the command line and the experiments use it today: the readers
+ * of the real formats are library functionality (a user trains a net on Fashion-MNIST, Udacity or GTSRB with core's
+ * {@link org.visualbackprop.train.Trainer}), the {@code notebooks} module is an application (the shaded command-line
+ * jar), not something to depend on, and a module of its own would change the top-level module list the project keeps.
+ * The package is a leaf: it uses {@code tensor}, {@code train}, {@code image} and {@code io}, and nothing else in
+ * {@code core} uses it ({@code PackageBoundaryTest} checks), so it can become a module of its own without touching the
+ * engine.
  */
 package org.visualbackprop.data;

@@ -1,7 +1,9 @@
 package org.visualbackprop.engine;
 
 import java.util.Objects;
+import org.visualbackprop.explain.Attribution;
 import org.visualbackprop.explain.Explanation;
+import org.visualbackprop.explain.Target;
 import org.visualbackprop.explain.UnsupportedNetworkException;
 import org.visualbackprop.explain.VbpPlan;
 import org.visualbackprop.explain.VisualBackProp;
@@ -72,19 +74,26 @@ final class JavaEngine implements InferenceEngine {
         if (trace == null) {
             throw new IllegalStateException("no forward pass to explain yet: call forward or run first");
         }
-        VbpMaps maps = null;
+        Tensor predictions = trace.result().copy();
+        Attribution maps = null;
         if (request.vbp()) {
             if (plan == null) {
                 throw new UnsupportedNetworkException(planError);
             }
+            // the explanation's averaged maps are the trace's, which the next forward pass overwrites: keep copies
             Explanation e = VisualBackProp.explain(trace, plan);
-            maps = VbpMaps.of(e, request.vbpDetails());
+            Target t = request.target() == null ? Target.predicted() : request.target();
+            maps = VisualBackProp.attribution(request.vbpDetails() ? e.copy() : e, t.resolve(trace));
+            if (!request.vbpDetails()) {
+                maps = maps.withDetails(null);
+            }
+            maps = maps.withOutputs(predictions).withDevice(device.toString());
         }
-        Relevance rel = null;
+        Attribution rel = null;
         if (request.lrp() != null) {
-            rel = Relevance.of(request.lrp().attribute(trace, request.target()));
+            rel = request.lrp().attribute(trace, request.target()).withOutputs(predictions).withDevice(device.toString());
         }
-        return new Result(device, trace.result().copy(), maps, rel);
+        return new Result(device, predictions, maps, rel);
     }
 
     private void checkOpen() {

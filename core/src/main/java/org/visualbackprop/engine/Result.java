@@ -3,6 +3,7 @@ package org.visualbackprop.engine;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.visualbackprop.explain.Attribution;
 import org.visualbackprop.tensor.Tensor;
 
 /**
@@ -11,10 +12,11 @@ import org.visualbackprop.tensor.Tensor;
  *
  * @param device      the device that computed it
  * @param predictions the network's output in evaluation mode ({@code n x k x 1 x 1})
- * @param vbp         VisualBackProp's maps, or null when not asked for
+ * @param vbp         VisualBackProp's mask as an attribution (with its {@link Attribution#details()} when the request
+ *                    asked for them), or null when not asked for
  * @param lrp         LRP relevance, or null when not asked for
  */
-public record Result(DeviceInfo device, Tensor predictions, VbpMaps vbp, Relevance lrp) {
+public record Result(DeviceInfo device, Tensor predictions, Attribution vbp, Attribution lrp) {
 
     public Result {
         Objects.requireNonNull(device, "device");
@@ -33,8 +35,8 @@ public record Result(DeviceInfo device, Tensor predictions, VbpMaps vbp, Relevan
         }
         Result first = parts.get(0);
         List<Tensor> p = new ArrayList<>();
-        List<VbpMaps> v = new ArrayList<>();
-        List<Relevance> r = new ArrayList<>();
+        List<Attribution> v = new ArrayList<>();
+        List<Attribution> r = new ArrayList<>();
         for (Result part : parts) {
             p.add(part.predictions);
             if (part.vbp != null) {
@@ -44,7 +46,7 @@ public record Result(DeviceInfo device, Tensor predictions, VbpMaps vbp, Relevan
                 r.add(part.lrp);
             }
         }
-        return new Result(first.device, Tensor.stack(p), v.isEmpty() ? null : VbpMaps.concat(v),
-                r.isEmpty() ? null : Relevance.concat(r));
+        return new Result(first.device, Tensor.stack(p), v.isEmpty() ? null : Attribution.concat(v),
+                r.isEmpty() ? null : Attribution.concat(r));
     }
 }

@@ -1,5 +1,6 @@
 package org.visualbackprop.explain;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.visualbackprop.tensor.Shape;
 import org.visualbackprop.tensor.Tensor;
@@ -28,6 +29,79 @@ public final class Explanation {
         this.averaged = List.copyOf(averaged);
         this.intermediate = List.copyOf(intermediate);
         this.flat = flat.clone();
+    }
+
+    /**
+     * An explanation from maps computed elsewhere (a compute device): the same quantities as {@link VisualBackProp}
+     * computes.
+     *
+     * @param mask         normalized mask, {@code n x 1 x H x W}
+     * @param raw          the mask before normalization, same shape
+     * @param averaged     channel means of each conv stage's ReLU output, shallowest first
+     * @param intermediate intermediate masks, shallowest first
+     * @param flat         per image: the raw mask was constant (the normalized mask is then zero)
+     */
+    public static Explanation of(VbpPlan plan, Tensor input, Tensor mask, Tensor raw, List<Tensor> averaged, List<Tensor> intermediate,
+                                 boolean[] flat) {
+        int n = input.shape().n();
+        if (mask.shape().n() != n || raw.shape().n() != n || flat.length != n || averaged.size() != plan.convCount()
+                || intermediate.size() != plan.convCount()) {
+            throw new IllegalArgumentException("a VisualBackProp explanation of " + n + " images over " + plan.convCount()
+                    + " conv layers needs masks, flags and per-layer maps of that many: got masks of " + mask.shape().n() + " and "
+                    + raw.shape().n() + ", " + flat.length + " flags, " + averaged.size() + " and " + intermediate.size() + " maps");
+        }
+        return new Explanation(plan, input, mask, raw, averaged, intermediate, flat);
+    }
+
+    /** The explanations of consecutive parts of one batch, joined along the batch axis. */
+    public static Explanation concat(List<Explanation> parts) {
+        if (parts.size() == 1) {
+            return parts.get(0);
+        }
+        Explanation first = parts.get(0);
+        List<Tensor> inputs = new ArrayList<>();
+        List<Tensor> masks = new ArrayList<>();
+        List<Tensor> raws = new ArrayList<>();
+        int n = 0;
+        for (Explanation p : parts) {
+            inputs.add(p.input);
+            masks.add(p.mask);
+            raws.add(p.raw);
+            n += p.flat.length;
+        }
+        boolean[] flat = new boolean[n];
+        int off = 0;
+        for (Explanation p : parts) {
+            System.arraycopy(p.flat, 0, flat, off, p.flat.length);
+            off += p.flat.length;
+        }
+        List<Tensor> avg = new ArrayList<>();
+        List<Tensor> inter = new ArrayList<>();
+        for (int l = 0; l < first.averaged.size(); l++) {
+            List<Tensor> a = new ArrayList<>();
+            List<Tensor> m = new ArrayList<>();
+            for (Explanation p : parts) {
+                a.add(p.averaged.get(l));
+                m.add(p.intermediate.get(l));
+            }
+            avg.add(Tensor.stack(a));
+            inter.add(Tensor.stack(m));
+        }
+        return new Explanation(first.plan, Tensor.stack(inputs), Tensor.stack(masks), Tensor.stack(raws), avg, inter, flat);
+    }
+
+    /**
+     * A copy that shares no array with this one (the averaged maps of an explanation made from a trace are that
+     * trace's recorded means, which its next forward pass overwrites when the trace is reused).
+     */
+    public Explanation copy() {
+        return new Explanation(plan, input.copy(), mask.copy(), raw.copy(), averaged.stream().map(Tensor::copy).toList(),
+                intermediate.stream().map(Tensor::copy).toList(), flat);
+    }
+
+    /** Batch size. */
+    public int size() {
+        return flat.length;
     }
 
     /** The plan the explanation followed. */

@@ -1,5 +1,6 @@
 package org.visualbackprop.explain;
 
+import org.visualbackprop.nn.LogSoftmax;
 import org.visualbackprop.nn.Network;
 import org.visualbackprop.nn.Trace;
 import org.visualbackprop.tensor.Tensor;
@@ -38,7 +39,7 @@ public final class Target {
      */
     public static int scoreLayer(Network network) {
         int last = network.size() - 1;
-        return network.layer(last).kind().equals("LogSoftmax") && last > 0 ? last - 1 : last;
+        return network.layer(last) instanceof LogSoftmax && last > 0 ? last - 1 : last;
     }
 
     /**

@@ -2,8 +2,15 @@ package org.visualbackprop.explain;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.visualbackprop.nn.BatchNorm2d;
+import org.visualbackprop.nn.Conv2d;
+import org.visualbackprop.nn.Dense;
+import org.visualbackprop.nn.Dropout;
+import org.visualbackprop.nn.Flatten;
 import org.visualbackprop.nn.Layer;
+import org.visualbackprop.nn.MaxPool2d;
 import org.visualbackprop.nn.Network;
+import org.visualbackprop.nn.ReLU;
 import org.visualbackprop.tensor.Shape;
 import org.visualbackprop.tensor.Window;
 
@@ -75,39 +82,37 @@ public record VbpPlan(Shape inputShape, List<Stage> stages) {
         int n = network.size();
         while (i < n) {
             Layer l = network.layer(i);
-            String kind = l.kind();
-            if (kind.equals("Flatten") || kind.equals("Dense")) {
+            if (l instanceof Flatten || l instanceof Dense) {
                 break;
             }
             Shape in = i == 0 ? network.inputShape() : shapes.get(i - 1);
-            switch (kind) {
-                case "Conv2d" -> {
-                    int relu = -1;
-                    for (int j = i + 1; j < n; j++) {
-                        String k = network.layer(j).kind();
-                        if (k.equals("ReLU")) {
-                            relu = j;
-                            break;
-                        }
-                        if (!k.equals("BatchNorm2d") && !k.equals("Dropout")) {
-                            throw new UnsupportedNetworkException("VisualBackProp needs a ReLU after every conv layer: "
-                                    + network.name(i) + " is followed by " + network.name(j) + " (" + k + ") before any ReLU");
-                        }
+            if (l instanceof Conv2d) {
+                int relu = -1;
+                for (int j = i + 1; j < n; j++) {
+                    Layer k = network.layer(j);
+                    if (k instanceof ReLU) {
+                        relu = j;
+                        break;
                     }
-                    if (relu < 0) {
+                    if (!(k instanceof BatchNorm2d) && !(k instanceof Dropout)) {
                         throw new UnsupportedNetworkException("VisualBackProp needs a ReLU after every conv layer: "
-                                + network.name(i) + " has none after it");
+                                + network.name(i) + " is followed by " + network.name(j) + " (" + k.kind() + ") before any ReLU");
                     }
-                    stages.add(new Stage(i, network.name(i), l.window(), in, shapes.get(i), relu));
-                    i = relu + 1;
                 }
-                case "MaxPool2d" -> {
-                    stages.add(new Stage(i, network.name(i), l.window(), in, shapes.get(i), -1));
-                    i++;
+                if (relu < 0) {
+                    throw new UnsupportedNetworkException("VisualBackProp needs a ReLU after every conv layer: "
+                            + network.name(i) + " has none after it");
                 }
-                case "BatchNorm2d", "Dropout", "ReLU" -> i++;
-                default -> throw new UnsupportedNetworkException("VisualBackProp cannot go back through " + network.name(i)
-                        + " (" + kind + ") in the feature extractor: supported there are Conv2d, MaxPool2d, BatchNorm2d, ReLU and Dropout");
+                stages.add(new Stage(i, network.name(i), l.window(), in, shapes.get(i), relu));
+                i = relu + 1;
+            } else if (l instanceof MaxPool2d) {
+                stages.add(new Stage(i, network.name(i), l.window(), in, shapes.get(i), -1));
+                i++;
+            } else if (l instanceof BatchNorm2d || l instanceof Dropout || l instanceof ReLU) {
+                i++;
+            } else {
+                throw new UnsupportedNetworkException("VisualBackProp cannot go back through " + network.name(i)
+                        + " (" + l.kind() + ") in the feature extractor: supported there are Conv2d, MaxPool2d, BatchNorm2d, ReLU and Dropout");
             }
         }
         int last = stages.size() - 1;

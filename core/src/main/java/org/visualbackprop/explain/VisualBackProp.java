@@ -151,6 +151,62 @@ public final class VisualBackProp {
         return new Explanation(plan, trace.input(), mask, raw, averaged, intermediate, flat);
     }
 
+    /**
+     * The explanation as an {@link Attribution} (method {@code "vbp"}): the normalized mask as its map, the
+     * explanation itself as its {@link Attribution#details()}, and a note for every image whose mask is flat saying
+     * why (a layer with every unit off, or values that are not finite).
+     *
+     * @param targets per image, the output the caller explains (VisualBackProp reads no output: it is recorded only)
+     */
+    public static Attribution attribution(Explanation e, int[] targets) {
+        int n = e.size();
+        String[] notes = new String[n];
+        for (int i = 0; i < n; i++) {
+            notes[i] = e.isFlat(i) ? flatReason(e, i) : null;
+        }
+        return new Attribution("vbp", e.mask(), new int[n], targets, Attribution.Reduction.SUM, null).withDetails(e).withNotes(notes);
+    }
+
+    /**
+     * A normalized mask computed elsewhere (a compute device that was not asked for the details) as an
+     * {@link Attribution} without details; flat masks get a note.
+     *
+     * @param mask {@code n x 1 x H x W}, not copied
+     * @param flat per image: its raw mask was constant
+     */
+    public static Attribution maskAttribution(Tensor mask, boolean[] flat, int[] targets) {
+        String[] notes = new String[flat.length];
+        for (int i = 0; i < flat.length; i++) {
+            notes[i] = flat[i] ? "the VisualBackProp mask is flat (some layer had every unit off, or values were not finite); "
+                    + "its mask is all zeros" : null;
+        }
+        return new Attribution("vbp", mask, new int[flat.length], targets, Attribution.Reduction.SUM, null).withNotes(notes);
+    }
+
+    /** Why image {@code i}'s raw mask is constant. */
+    private static String flatReason(Explanation e, int i) {
+        Tensor raw = e.raw();
+        int plane = raw.shape().plane();
+        for (int q = 0; q < plane; q++) {
+            if (!Float.isFinite(raw.data()[i * plane + q])) {
+                return "the VisualBackProp mask is not finite (the input or the activations hold NaN or infinity); its mask is all zeros";
+            }
+        }
+        List<Tensor> avg = e.averagedMaps();
+        for (int l = 0; l < avg.size(); l++) {
+            Tensor a = avg.get(l);
+            int p = a.shape().plane();
+            boolean off = true;
+            for (int q = 0; q < p && off; q++) {
+                off = a.data()[i * p + q] == 0f;
+            }
+            if (off) {
+                return "the VisualBackProp mask is flat: every unit of " + e.levelNames().get(l) + " was off; its mask is all zeros";
+            }
+        }
+        return "the VisualBackProp mask is flat (the same value at every pixel); its mask is all zeros";
+    }
+
     /** {@code old} when it has shape {@code shape} (every value of it is overwritten), otherwise new zeros. */
     private static Tensor reusable(Tensor old, Shape shape) {
         return old != null && old.shape().equals(shape) ? old : Tensor.zeros(shape);
@@ -207,7 +263,7 @@ public final class VisualBackProp {
     }
 
     /** Min-max normalization of {@code len} values from {@code off} into the same place of {@code dst}; returns true
-     * when the map is constant (then all zeros). */
+     * when the map is constant or not finite (then all zeros: a mask of NaN would be silently wrong). */
     static boolean normalize(float[] m, int off, int len, float[] dst) {
         float min = Float.POSITIVE_INFINITY;
         float max = Float.NEGATIVE_INFINITY;
@@ -215,7 +271,7 @@ public final class VisualBackProp {
             min = Math.min(min, m[q]);
             max = Math.max(max, m[q]);
         }
-        if (!(max > min)) {
+        if (!(max > min) || !Float.isFinite(max - min)) {
             Arrays.fill(dst, off, off + len, 0f);
             return true;
         }

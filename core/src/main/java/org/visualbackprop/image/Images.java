@@ -6,9 +6,16 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 import org.visualbackprop.io.CorruptFileException;
+import org.visualbackprop.io.LimitExceededException;
+import org.visualbackprop.io.Limits;
 import org.visualbackprop.tensor.Shape;
 import org.visualbackprop.tensor.ShapeException;
 import org.visualbackprop.tensor.Tensor;
@@ -47,10 +54,14 @@ public final class Images {
 
     /**
      * Reads an image file through ImageIO: PNG, JPEG, BMP, GIF, and PPM/PGM (P5, P6) through the TwelveMonkeys PNM
-     * plugin.
+     * plugin. The size is read from the file's header first, and an image of more pixels than
+     * {@link Limits.Limit#IMAGE_PIXELS} is refused before it is decoded. A file the decoder can only read in part (a
+     * JPEG cut short, whose missing rows the decoder would fill with grey, or a damaged one) is refused with the
+     * decoder's words, never returned with made-up pixels.
      *
      * @throws java.nio.file.NoSuchFileException when the file is missing
-     * @throws CorruptFileException when no reader takes it or it is damaged
+     * @throws CorruptFileException   when no reader takes it, or it is damaged or truncated
+     * @throws LimitExceededException when it has more pixels than {@link Limits.Limit#IMAGE_PIXELS}
      */
     public static BufferedImage read(Path file) throws IOException {
         if (!pluginsScanned) {
@@ -61,16 +72,55 @@ public final class Images {
         if (!Files.isRegularFile(file)) {
             throw new java.nio.file.NoSuchFileException(file.toString(), null, "image file not found");
         }
-        BufferedImage img;
+        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+            if (in == null) {
+                throw new CorruptFileException(file + ": cannot be opened as an image");
+            }
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
+                throw new CorruptFileException(file + ": not an image this program reads (expected PNG, JPEG, BMP, GIF or PPM/PGM)");
+            }
+            ImageReader reader = readers.next();
+            String format = format(reader);
+            List<String> warnings = new ArrayList<>();
+            try {
+                reader.setInput(in, true, true);
+                reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
+                int w = reader.getWidth(0);
+                int h = reader.getHeight(0);
+                if (w < 1 || h < 1) {
+                    throw new CorruptFileException(file + ": the " + format + " header says the image is " + w + " x " + h
+                            + " (width x height); expected positive sizes");
+                }
+                Limits.check(Limits.Limit.IMAGE_PIXELS, (long) w * h, file.toString(), "the " + format + " image (" + w + " x "
+                        + h + ", width x height, as its header says)");
+                BufferedImage img = reader.read(0);
+                if (!warnings.isEmpty()) {
+                    throw new CorruptFileException(file + ": damaged or truncated " + format + " image: the decoder says '"
+                            + String.join("'; '", warnings) + "' (it would fill what is missing with made-up pixels)");
+                }
+                if (img == null || img.getWidth() != w || img.getHeight() != h) {
+                    throw new CorruptFileException(file + ": the " + format + " decoder gave " + (img == null ? "no image"
+                            : img.getWidth() + " x " + img.getHeight()) + " where the header says " + w + " x " + h);
+                }
+                return img;
+            } catch (CorruptFileException | LimitExceededException e) {
+                throw e;
+            } catch (IOException | RuntimeException e) {
+                throw new CorruptFileException(file + ": unreadable " + format + " image ("
+                        + (e.getMessage() == null ? e.toString() : e.getMessage()) + ")", e);
+            } finally {
+                reader.dispose();
+            }
+        }
+    }
+
+    private static String format(ImageReader reader) {
         try {
-            img = ImageIO.read(file.toFile());
-        } catch (IOException | RuntimeException e) {
-            throw new CorruptFileException(file + ": unreadable image (" + e.getMessage() + ")", e);
+            return reader.getFormatName().toUpperCase(Locale.ROOT);
+        } catch (IOException e) {
+            return "image";
         }
-        if (img == null) {
-            throw new CorruptFileException(file + ": not an image this program reads (expected PNG, JPEG, BMP, GIF or PPM/PGM)");
-        }
-        return img;
     }
 
     /**

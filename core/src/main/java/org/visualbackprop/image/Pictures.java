@@ -26,10 +26,13 @@ public final class Pictures {
 
     /**
      * The authors' overlay ({@code vis.lua}): {@code R = img + mask, G = img - mask, B = img - mask}, clamped to
-     * [0, 1]; for a colour input each channel gets its own term. {@code image} is sample {@code n} of a 1- or 3-channel
-     * tensor in [0, 1].
+     * [0, 1]; for a colour input each channel gets its own term. {@code image} is sample {@code n} of a tensor in
+     * [0, 1]; an image of neither 1 nor 3 channels is drawn as its channel mean ({@link #displayable}).
      */
     public static BufferedImage overlay(Tensor image, int n, double[] mask) {
+        if (!drawsAsIs(image.shape())) {
+            return overlay(displayable(image, n), 0, mask);
+        }
         Shape s = image.shape();
         checkMap(s, mask);
         BufferedImage out = new BufferedImage(s.w(), s.h(), BufferedImage.TYPE_INT_RGB);
@@ -182,9 +185,22 @@ public final class Pictures {
     /** Input, VisualBackProp overlay and LRP overlay side by side, with titles (the paper's Figures 8-17 columns). */
     public static BufferedImage sideBySide(Tensor image, int n, double[] vbpMask, double[] lrpMask) {
         List<BufferedImage[]> rows = new ArrayList<>();
-        rows.add(new BufferedImage[] {Images.toImage(image.sample(n), 0),
+        rows.add(new BufferedImage[] {Images.toImage(displayable(image, n), 0),
                 overlay(image, n, vbpMask), overlay(image, n, lrpMask)});
         return grid(rows, List.of("input | VisualBackProp | LRP"), displayWidth(image.shape().w()));
+    }
+
+    /** True when a tensor of this shape is drawn channel for channel: 1 channel (gray) or 3 (RGB). */
+    public static boolean drawsAsIs(Shape s) {
+        return s.c() == 1 || s.c() == 3;
+    }
+
+    /**
+     * Sample {@code n} as a tensor {@link Images#toImage} can draw: itself for 1 or 3 channels, otherwise its channel
+     * mean (gray): a network's input of 2 or 5 channels is shown that way.
+     */
+    public static Tensor displayable(Tensor t, int n) {
+        return drawsAsIs(t.shape()) ? t.sample(n) : gray(t, n);
     }
 
     /** Sample {@code n} as a one-channel tensor (the channel mean), for gray display. */

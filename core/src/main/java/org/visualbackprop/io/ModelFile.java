@@ -7,12 +7,12 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Enumeration;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -69,27 +69,43 @@ public final class ModelFile {
     private ModelFile() {
     }
 
-    /** Writes {@code network} and {@code provenance} to {@code file} (replacing it). */
+    /**
+     * Writes {@code network} and {@code provenance} to {@code file}, replacing it: the archive is written to a
+     * temporary file in the same folder and moved into place when complete (atomically where the file system allows),
+     * so a reader never sees half a model and a failed save leaves no temporary file and the old file untouched.
+     */
     public static void save(Network network, Provenance provenance, Path file) throws IOException {
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) {
             Files.createDirectories(parent);
         }
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try (ZipOutputStream zip = new ZipOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp)))) {
-            zip.putNextEntry(entry(PROPERTIES));
-            zip.write(properties(network, provenance).getBytes(StandardCharsets.UTF_8));
-            zip.closeEntry();
-            for (int i = 0; i < network.size(); i++) {
-                for (Map.Entry<String, Tensor> t : tensors(network.layer(i)).entrySet()) {
-                    zip.putNextEntry(entry(TENSORS + i + "." + t.getKey() + ".npy"));
-                    Shape s = t.getValue().shape();
-                    Npy.write((OutputStream) zip, new int[] {s.n(), s.c(), s.h(), s.w()}, t.getValue().data());
-                    zip.closeEntry();
+        Path tmp = Files.createTempFile(parent, "." + file.getFileName() + ".", ".tmp");
+        boolean done = false;
+        try {
+            try (ZipOutputStream zip = new ZipOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp)))) {
+                zip.putNextEntry(entry(PROPERTIES));
+                zip.write(properties(network, provenance).getBytes(StandardCharsets.UTF_8));
+                zip.closeEntry();
+                for (int i = 0; i < network.size(); i++) {
+                    for (Map.Entry<String, Tensor> t : tensors(network.layer(i)).entrySet()) {
+                        zip.putNextEntry(entry(TENSORS + i + "." + t.getKey() + ".npy"));
+                        Shape s = t.getValue().shape();
+                        Npy.write((OutputStream) zip, new int[] {s.n(), s.c(), s.h(), s.w()}, t.getValue().data());
+                        zip.closeEntry();
+                    }
                 }
             }
+            try {
+                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+            done = true;
+        } finally {
+            if (!done) {
+                Files.deleteIfExists(tmp);
+            }
         }
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
 
     private static ZipEntry entry(String name) {
@@ -155,52 +171,94 @@ public final class ModelFile {
     }
 
     /**
-     * Reads a model file.
+     * Reads a model file. Only the entries the model needs are read ({@code model.properties} and the tensors its layers
+     * name; anything else in the archive is ignored), each refused before it is read when the archive says it is larger
+     * than {@link Limits.Limit#ZIP_ENTRY_BYTES}, and read with that bound whatever the archive says, with its CRC-32
+     * checked. A network with a NaN or infinite weight, bias or BatchNorm statistic is refused, naming the layer and
+     * the tensor ({@link Network#findNonFinite}).
      *
-     * @throws NoSuchFileException  when the file does not exist
-     * @throws CorruptFileException when it is truncated, corrupt, of another format or version, or inconsistent,
-     *                              naming the file and what was expected
+     * @throws NoSuchFileException    when the file does not exist
+     * @throws CorruptFileException   when it is truncated, corrupt, of another format or version, or inconsistent,
+     *                                naming the file and what was expected
+     * @throws LimitExceededException when an entry it needs is larger than {@link Limits.Limit#ZIP_ENTRY_BYTES}
      */
     public static Model load(Path file) throws IOException {
         if (!Files.exists(file)) {
             throw new NoSuchFileException(file.toString(), null, "model file not found");
         }
-        Map<String, byte[]> entries = new HashMap<>();
-        // ZipFile needs the central directory at the end of the archive, so a file cut anywhere is noticed; the
-        // CRC of each entry is checked here because ZipFile's streams do not check it
-        try (ZipFile zip = new ZipFile(file.toFile())) {
-            Enumeration<? extends ZipEntry> all = zip.entries();
-            while (all.hasMoreElements()) {
-                ZipEntry e = all.nextElement();
-                byte[] bytes;
-                try (InputStream in = zip.getInputStream(e)) {
-                    bytes = in.readAllBytes();
-                }
-                CRC32 crc = new CRC32();
-                crc.update(bytes);
-                if (e.getCrc() != -1 && crc.getValue() != e.getCrc()) {
-                    throw new CorruptFileException(file + ": entry " + e.getName() + " is damaged (its CRC-32 is "
-                            + Long.toHexString(crc.getValue()) + ", the archive says " + Long.toHexString(e.getCrc()) + ")");
-                }
-                entries.put(e.getName(), bytes);
-            }
+        // ZipFile needs the central directory at the end of the archive, so a file cut anywhere is noticed
+        ZipFile zip;
+        try {
+            zip = new ZipFile(file.toFile());
         } catch (ZipException | java.io.EOFException | IllegalArgumentException e) {
             throw new CorruptFileException(file + ": not a readable model file (expected a ZIP archive holding "
                     + PROPERTIES + "; the file may be truncated): " + e.getMessage(), e);
         }
-        byte[] props = entries.get(PROPERTIES);
-        if (props == null) {
-            throw new CorruptFileException(file + ": no " + PROPERTIES + " inside (expected a vbp model file, a ZIP archive"
-                    + " with " + PROPERTIES + " and tensors/*.npy; found " + entries.size() + " entries)");
+        try (zip) {
+            Entries entries = new Entries(file, zip);
+            byte[] props = entries.read(PROPERTIES);
+            if (props == null) {
+                throw new CorruptFileException(file + ": no " + PROPERTIES + " inside (expected a vbp model file, a ZIP archive"
+                        + " with " + PROPERTIES + " and tensors/*.npy; found " + zip.size() + " entries)");
+            }
+            OrderedProperties p = new OrderedProperties();
+            try {
+                p.load(new StringReader(new String(props, StandardCharsets.UTF_8)));
+            } catch (IllegalArgumentException e) {
+                throw new CorruptFileException(file + ": " + PROPERTIES + " is not a readable properties file: " + e.getMessage(), e);
+            }
+            return new Reader(file, p, entries).read();
         }
-        OrderedProperties p = new OrderedProperties();
-        try {
-            p.load(new StringReader(new String(props, StandardCharsets.UTF_8)));
-        } catch (IllegalArgumentException e) {
-            throw new CorruptFileException(file + ": " + PROPERTIES + " is not a readable properties file: " + e.getMessage(), e);
+    }
+
+    /** The entries of an open archive, each read on demand, bounded and checked. */
+    private static final class Entries {
+        private final Path file;
+        private final ZipFile zip;
+
+        Entries(Path file, ZipFile zip) {
+            this.file = file;
+            this.zip = zip;
         }
-        Reader r = new Reader(file, p, entries);
-        return r.read();
+
+        /** The bytes of entry {@code name}, or null when there is none. */
+        byte[] read(String name) throws IOException {
+            ZipEntry e;
+            try {
+                e = zip.getEntry(name);
+            } catch (IllegalArgumentException | IllegalStateException ex) {
+                throw new CorruptFileException(file + ": the archive's directory is damaged (" + ex.getMessage() + ")", ex);
+            }
+            if (e == null) {
+                return null;
+            }
+            String source = file + "!" + name;
+            long limit = Limits.Limit.ZIP_ENTRY_BYTES.value();
+            if (e.getSize() >= 0) {
+                Limits.check(Limits.Limit.ZIP_ENTRY_BYTES, e.getSize(), source, "the entry (uncompressed, as the archive says)");
+            }
+            byte[] bytes;
+            try (InputStream in = zip.getInputStream(e)) {
+                // never trust the declared size: read at most one byte more than the limit
+                bytes = Limits.readUpTo(in, (int) Math.min(limit + 1, Integer.MAX_VALUE - 8));
+                if (bytes.length > limit) {
+                    Limits.check(Limits.Limit.ZIP_ENTRY_BYTES, bytes.length, source, "the entry (uncompressed, at least)");
+                }
+            } catch (ZipException | java.io.EOFException | IllegalArgumentException | IllegalStateException ex) {
+                throw new CorruptFileException(source + ": the entry is damaged (" + ex.getMessage() + ")", ex);
+            }
+            if (e.getSize() >= 0 && bytes.length != e.getSize()) {
+                throw new CorruptFileException(source + ": the entry holds " + bytes.length + " bytes, the archive says "
+                        + e.getSize());
+            }
+            CRC32 crc = new CRC32();
+            crc.update(bytes);
+            if (e.getCrc() != -1 && crc.getValue() != e.getCrc()) {
+                throw new CorruptFileException(file + ": entry " + name + " is damaged (its CRC-32 is "
+                        + Long.toHexString(crc.getValue()) + ", the archive says " + Long.toHexString(e.getCrc()) + ")");
+            }
+            return bytes;
+        }
     }
 
     /** Properties that also remember the order in which {@link Properties#load} met their keys. */
@@ -221,9 +279,9 @@ public final class ModelFile {
     private static final class Reader {
         private final Path file;
         private final OrderedProperties p;
-        private final Map<String, byte[]> entries;
+        private final Entries entries;
 
-        Reader(Path file, OrderedProperties p, Map<String, byte[]> entries) {
+        Reader(Path file, OrderedProperties p, Entries entries) {
             this.file = file;
             this.p = p;
             this.entries = entries;
@@ -253,11 +311,18 @@ public final class ModelFile {
                     prov.put(k.substring("provenance.".length()), p.getProperty(k));
                 }
             }
+            Network net;
             try {
-                return new Model(Network.of(new Shape(1, in[0], in[1], in[2]), layers), Provenance.of(prov));
+                net = Network.of(new Shape(1, in[0], in[1], in[2]), layers);
             } catch (IllegalArgumentException e) { // ShapeException included
                 throw corrupt("the layers do not fit together: " + e.getMessage());
             }
+            java.util.Optional<Network.NonFiniteValue> bad = net.findNonFinite();
+            if (bad.isPresent()) {
+                throw corrupt(bad.get() + ": a model's weights and statistics must be finite (the file is damaged, or was"
+                        + " saved from a training run that diverged)");
+            }
+            return new Model(net, Provenance.of(prov));
         }
 
         private Layer layer(int i) throws IOException {
@@ -305,7 +370,7 @@ public final class ModelFile {
 
         private Tensor tensor(int layer, String name, Shape expected) throws IOException {
             String entry = TENSORS + layer + "." + name + ".npy";
-            byte[] bytes = entries.get(entry);
+            byte[] bytes = entries.read(entry);
             if (bytes == null) {
                 throw corrupt("entry " + entry + " is missing (the " + name + " of layer " + layer + ")");
             }

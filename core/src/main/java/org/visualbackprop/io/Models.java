@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import org.visualbackprop.io.onnx.OnnxImport;
+import org.visualbackprop.io.onnx.OnnxModel;
 import org.visualbackprop.io.torch.TorchImport;
 import org.visualbackprop.io.torch.TorchModel;
 import org.visualbackprop.nn.Network;
@@ -19,6 +21,9 @@ import org.visualbackprop.tensor.ShapeException;
  * <li>{@code .vbpm}: this project's model files ({@link ModelFile}); they record their input size;</li>
  * <li>{@code .t7}, {@code .t7b}: Torch7 files such as the authors' published model ({@link TorchImport}); they do not
  *     record the input size, so it is given, or found among {@link TorchImport#CANDIDATE_SIZES}.</li>
+ * <li>{@code .onnx}: ONNX models such as PyTorch's {@code torch.onnx.export} writes ({@link OnnxImport}); the graph
+ *     records the input size, except where it is symbolic ({@code dynamic_axes} on height or width): then it is
+ *     given.</li>
  * </ul>
  *
  * <pre>{@code
@@ -34,7 +39,7 @@ public final class Models {
      *
      * @param network     the network (evaluation mode is the caller's choice: nothing here runs it)
      * @param provenance  how the model was made (seed, data, hyper-parameters), or what the file says of itself
-     * @param format      {@code "vbpm"} or {@code "torch7"}
+     * @param format      {@code "vbpm"}, {@code "torch7"} or {@code "onnx"}
      * @param description the file and anything a user should know when running it (for example that a Torch7 model
      *                    was saved in training mode)
      * @param trainingModeBatchNorm true when the file's BatchNorm layers were saved in training mode, so that their
@@ -49,7 +54,7 @@ public final class Models {
 
     /** The file name extensions {@link #load} reads. */
     public static List<String> extensions() {
-        return List.of(ModelFile.EXTENSION, ".t7", ".t7b");
+        return List.of(ModelFile.EXTENSION, ".t7", ".t7b", OnnxImport.EXTENSION);
     }
 
     /**
@@ -65,7 +70,8 @@ public final class Models {
     }
 
     /**
-     * Loads a model file whose format does not record the input size (Torch7) with the given one.
+     * Loads a model file whose format does not record the input size (Torch7, ONNX with a symbolic size) with the
+     * given one.
      *
      * @param inputShape {@code 1 x C x H x W}; for a format that records its input size it must agree
      * @throws ShapeException when a file that records its input size records another one
@@ -79,6 +85,8 @@ public final class Models {
      *
      * @param inputShape the input size for formats that do not record it, or null to use the recorded one (or, for
      *                   Torch7, the first of {@link TorchImport#CANDIDATE_SIZES} that fits)
+     * @throws org.visualbackprop.io.onnx.UnsupportedOnnxModelException for an ONNX operator or graph this project cannot
+     *                                                                   represent
      */
     public static Loaded open(Path file, Shape inputShape) throws IOException {
         Objects.requireNonNull(file, "file");
@@ -94,6 +102,14 @@ public final class Models {
             boolean training = t.savedInTrainingMode();
             String note = training ? "saved in training mode: the authors ran it with the statistics of the batch" : null;
             return new Loaded(t.network(), t.provenance(), "torch7", file + " (Torch7" + (note == null ? "" : ", " + note) + ")", training);
+        }
+        if (name.endsWith(OnnxImport.EXTENSION)) {
+            OnnxModel o = OnnxImport.load(file, inputShape);
+            List<String> about = new java.util.ArrayList<>();
+            about.add("ONNX opset " + o.opset() + (o.producer().isEmpty() ? "" : " from " + o.producer()));
+            about.addAll(o.notes());
+            return new Loaded(o.network(), o.provenance(), "onnx", file + " (" + String.join("; ", about) + ")",
+                    o.trainingModeBatchNorm());
         }
         if (name.endsWith(ModelFile.EXTENSION)) {
             ModelFile.Model m = ModelFile.load(file);

@@ -21,7 +21,7 @@ import org.visualbackprop.tensor.Window;
  * <p>Every conv layer is 3x3, unpadded, with strides 1, 2, 1, 2, ...; each is preceded by a BatchNorm and followed
  * by a ReLU; every fully connected layer but the last is followed by a ReLU. Weights are He-uniform, biases zero,
  * and the output layer's weights start at zero (the untrained network predicts 0). Input sizes (height x width) are the
- * ones the tables' layer sizes follow from, not the text's (see PAPER-NOTES section 2 and the README):
+ * ones the tables' layer sizes follow from, not the text's (see docs/paper-notes.md, section 2, and the README):
  * <ul>
  * <li>NetSVF: 1 x 125 x 640 (the text's "640x135" does not give the table's 123 x 638 ... 1 x 17);</li>
  * <li>NetHVF: 1 x 125 x 349 (its table's first row "32 x 123 x 349" must read 32 x 123 x 347 for the later rows

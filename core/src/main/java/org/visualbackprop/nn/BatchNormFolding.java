@@ -22,7 +22,7 @@ public final class BatchNormFolding {
                 continue;
             }
             int j = i + 1;
-            while (j <= top && net.layer(j).kind().equals("Flatten")) {
+            while (j <= top && net.layer(j) instanceof Flatten) {
                 j++;
             }
             if (j > top) {

@@ -57,14 +57,21 @@ public final class Network {
         return of(inputShape, List.of(layers));
     }
 
+    /** The name prefix of a layer ({@code conv1}, {@code bn2}, {@code fc1}, {@code pool1}; others: the kind in lower case). */
     private static String prefix(Layer l) {
-        return switch (l.kind()) {
-            case "Conv2d" -> "conv";
-            case "BatchNorm2d" -> "bn";
-            case "Dense" -> "fc";
-            case "MaxPool2d" -> "pool";
-            default -> l.kind().toLowerCase(java.util.Locale.ROOT);
-        };
+        if (l instanceof Conv2d) {
+            return "conv";
+        }
+        if (l instanceof BatchNorm2d) {
+            return "bn";
+        }
+        if (l instanceof Dense) {
+            return "fc";
+        }
+        if (l instanceof MaxPool2d) {
+            return "pool";
+        }
+        return l.kind().toLowerCase(java.util.Locale.ROOT);
     }
 
     /** Shape of one input sample, with batch size 1. */
@@ -267,10 +274,56 @@ public final class Network {
         return s;
     }
 
-    /** Index of the first layer of the given kind at or after {@code from}, or -1. */
-    public int indexOf(String kind, int from) {
+    /**
+     * A NaN or infinite value in a network's tensors.
+     *
+     * @param layer     index of the layer (0-based, as model files number them)
+     * @param layerName its name, such as {@code conv2}
+     * @param kind      its kind, such as {@code Conv2d}
+     * @param tensor    the tensor's name: {@code weight}, {@code bias}, {@code running_mean}, {@code running_var}
+     * @param index     the element's index in the tensor (row-major)
+     * @param value     the value
+     * @param shape     the tensor's shape
+     */
+    public record NonFiniteValue(int layer, String layerName, String kind, String tensor, int index, float value, Shape shape) {
+        /** {@code "conv2 (layer 5, Conv2d) weight[17] is NaN (288 values of shape [32, 1, 3, 3])"}. */
+        @Override
+        public String toString() {
+            return layerName + " (layer " + layer + ", " + kind + ") " + tensor + "[" + index + "] is " + value + " ("
+                    + shape.size() + " values of shape " + shape + ")";
+        }
+    }
+
+    /**
+     * The first NaN or infinite value among the network's tensors: every layer's parameters (such as a Conv2d's
+     * {@code weight} and {@code bias}, BatchNorm's {@code weight} and {@code bias}) and buffers (BatchNorm's
+     * {@code running_mean} and {@code running_var}), in layer order; empty when every value is finite. A network with
+     * such a value predicts NaN and explains nothing, so the model loaders and the trainer refuse it: this is the one
+     * check they share.
+     */
+    public java.util.Optional<NonFiniteValue> findNonFinite() {
+        for (int i = 0; i < layers.size(); i++) {
+            Layer l = layers.get(i);
+            List<Layer.NamedTensor> tensors = new ArrayList<>();
+            for (Parameter p : l.parameters()) {
+                tensors.add(new Layer.NamedTensor(p.name(), p.value()));
+            }
+            tensors.addAll(l.buffers());
+            for (Layer.NamedTensor t : tensors) {
+                int k = t.tensor().firstNonFinite();
+                if (k >= 0) {
+                    return java.util.Optional.of(new NonFiniteValue(i, names.get(i), l.kind(), t.name(), k, t.tensor().data()[k],
+                            t.tensor().shape()));
+                }
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
+    /** Index of the first layer of the given class at or after {@code from}, or -1. */
+    public int indexOf(Class<? extends Layer> type, int from) {
         for (int i = from; i < layers.size(); i++) {
-            if (layers.get(i).kind().equals(kind)) {
+            if (type.isInstance(layers.get(i))) {
                 return i;
             }
         }

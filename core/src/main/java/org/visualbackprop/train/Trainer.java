@@ -83,7 +83,9 @@ public final class Trainer {
      * Trains on {@code train}, validating on {@code validation} (may be null) after each epoch.
      *
      * @throws IllegalArgumentException when the training set is empty or does not fit the network
-     * @throws IllegalStateException    when the loss becomes NaN or infinite (with the epoch, batch and learning rate)
+     * @throws TrainingDivergedException when a training or validation loss, a weight or a BatchNorm statistic becomes NaN or
+     *                                   infinite (with the epoch, batch or layer and tensor, and the learning rate); the
+     *                                   epochs before it ended finite and {@link TrainingListener#epochEnd} heard of each
      */
     public Result fit(Dataset train, Dataset validation, TrainingListener listener) {
         Objects.requireNonNull(train, "training set");
@@ -125,9 +127,9 @@ public final class Trainer {
                 }
                 double value = loss.evaluate(trace.result(), batch.targets(), grad);
                 if (!Double.isFinite(value)) {
-                    throw new IllegalStateException("the " + loss.name() + " loss became " + value + " at epoch " + epoch
-                            + ", batch " + (b + 1) + " of " + perEpoch + " (learning rate " + optimizer.learningRate()
-                            + "): lower the learning rate");
+                    throw new TrainingDivergedException("training diverged: the " + loss.name() + " loss became " + value
+                            + " at epoch " + epoch + ", batch " + (b + 1) + " of " + perEpoch + " (learning rate "
+                            + optimizer.learningRate() + "): lower the learning rate", epoch - 1);
                 }
                 network.zeroGrad();
                 network.backward(trace, grad, true, false);
@@ -140,8 +142,13 @@ public final class Trainer {
                     nextCheckpoint++;
                 }
             }
-            requireFiniteParameters(epoch);
+            requireFiniteNetwork(epoch);
             Evaluation v = validation == null ? null : evaluate(network, loss, validation, config.batchSize());
+            if (v != null && !Double.isFinite(v.loss())) {
+                throw new TrainingDivergedException("training diverged: the validation " + loss.name() + " loss became "
+                        + v.loss() + " after epoch " + epoch + " (training loss " + lossSum / n + ", learning rate "
+                        + optimizer.learningRate() + "): lower the learning rate", epoch - 1);
+            }
             TrainingListener.EpochReport r = new TrainingListener.EpochReport(epoch, lossSum / n,
                     v == null ? Double.NaN : v.loss(), v == null ? Double.NaN : v.metric(), loss.metricName(),
                     (System.nanoTime() - start) / 1e9);
@@ -168,15 +175,16 @@ public final class Trainer {
         return new Evaluation(lossSum / data.size(), loss.metric(metricSum, data.size()), loss.metricName(), data.size());
     }
 
-    /** The last update of an epoch can make weights NaN with a finite loss; say so instead of returning them. */
-    private void requireFiniteParameters(int epoch) {
-        for (int i = 0; i < network.size(); i++) {
-            for (org.visualbackprop.nn.Parameter p : network.layer(i).parameters()) {
-                if (p.value().firstNonFinite() >= 0) {
-                    throw new IllegalStateException("the " + p.name() + " of " + network.name(i) + " became NaN or infinite in epoch "
-                            + epoch + " (learning rate " + optimizer.learningRate() + "): lower the learning rate");
-                }
-            }
+    /**
+     * The last update of an epoch can make weights NaN with a finite loss, and the running statistics of BatchNorm can
+     * overflow while the batch statistics training uses stay finite: say so instead of returning them
+     * ({@link Network#findNonFinite}: every parameter and buffer).
+     */
+    private void requireFiniteNetwork(int epoch) {
+        java.util.Optional<Network.NonFiniteValue> bad = network.findNonFinite();
+        if (bad.isPresent()) {
+            throw new TrainingDivergedException("training diverged: a weight or statistic became NaN or infinite in epoch " + epoch
+                    + ": " + bad.get() + " (learning rate " + optimizer.learningRate() + "): lower the learning rate", epoch - 1);
         }
     }
 

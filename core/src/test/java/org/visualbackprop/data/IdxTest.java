@@ -135,6 +135,36 @@ class IdxTest {
     }
 
     @Test
+    void aHeaderAnnouncingMillionsOfImagesIsRefusedBeforeAnythingIsAllocated() throws Exception {
+        // the case: 2.7 million images of 28 x 28 announced, a few bytes there
+        byte[] head = header(Idx.IMAGES_MAGIC, 2_700_000, 28, 28);
+        byte[] file = Arrays.copyOf(head, head.length + 100);
+        Path plain = dir.resolve("bomb-images-idx3-ubyte");
+        Files.write(plain, file);
+        org.visualbackprop.testing.HostileReads.Outcome o = org.visualbackprop.testing.HostileReads.read(plain, Idx::readImages);
+        assertTrue(o.thrown() instanceof CorruptFileException, String.valueOf(o.thrown()));
+        assertTrue(o.thrown().getMessage().contains(plain + ": truncated") && o.thrown().getMessage().contains("2116800000 bytes")
+                && o.thrown().getMessage().contains("100 bytes after the header"), o.thrown().getMessage());
+        assertTrue(o.allocatedBytes() < 1 << 20, "allocated " + o.allocatedBytes() + " bytes");
+        // gzipped, the length is known only by reading: memory follows the data there, not the header
+        Path gz = dir.resolve("bomb-images-idx3-ubyte.gz");
+        Files.write(gz, gzip(file));
+        o = org.visualbackprop.testing.HostileReads.read(gz, Idx::readLabels);
+        assertTrue(o.thrown() instanceof CorruptFileException, String.valueOf(o.thrown()));
+        o = org.visualbackprop.testing.HostileReads.read(gz, Idx::readImages);
+        assertTrue(o.thrown() instanceof org.visualbackprop.io.LimitExceededException, String.valueOf(o.thrown()));
+        assertTrue(o.thrown().getMessage().contains("vbp.max.array.bytes"), o.thrown().getMessage());
+        System.setProperty("vbp.max.array.bytes", String.valueOf(3L << 30));
+        try {
+            o = org.visualbackprop.testing.HostileReads.read(gz, Idx::readImages);
+        } finally {
+            System.clearProperty("vbp.max.array.bytes");
+        }
+        assertTrue(o.thrown() instanceof CorruptFileException && o.thrown().getMessage().contains("truncated"), String.valueOf(o.thrown()));
+        assertTrue(o.allocatedBytes() < 8 << 20, "allocated " + o.allocatedBytes() + " bytes");
+    }
+
+    @Test
     void missingFileIsNoSuchFile() {
         Path p = dir.resolve("nope");
         NoSuchFileException e = assertThrows(NoSuchFileException.class, () -> Idx.readLabels(p));

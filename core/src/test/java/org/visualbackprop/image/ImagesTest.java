@@ -166,4 +166,66 @@ class ImagesTest {
         assertEquals(255, Images.byteOf(7f));
         assertEquals(128, Images.byteOf(0.5f));
     }
+
+    @Test
+    void aJpegCutShortIsRefusedNotFilledWithGrey() throws IOException {
+        BufferedImage img = new BufferedImage(160, 120, BufferedImage.TYPE_INT_RGB);
+        SplittableRandom r = new SplittableRandom(9);
+        for (int y = 0; y < 120; y++) {
+            for (int x = 0; x < 160; x++) {
+                img.setRGB(x, y, r.nextInt(1 << 24));
+            }
+        }
+        Path good = dir.resolve("good.jpg");
+        assertTrue(ImageIO.write(img, "jpeg", good.toFile()));
+        assertEquals(160, Images.read(good).getWidth());
+        byte[] b = Files.readAllBytes(good);
+        Path cut = dir.resolve("cut.jpg");
+        Files.write(cut, Arrays.copyOf(b, b.length * 4 / 10));
+        CorruptFileException e = assertThrows(CorruptFileException.class, () -> Images.read(cut));
+        assertTrue(e.getMessage().startsWith(cut + ": damaged or truncated JPEG image"), e.getMessage());
+        assertTrue(e.getMessage().contains("premature end") || e.getMessage().contains("Truncated"), e.getMessage());
+    }
+
+    @Test
+    void anImageLargerThanThePixelLimitIsRefusedFromItsHeaderBeforeDecoding() throws Exception {
+        // a PNG whose header says 30000 x 30000 (the case) and that holds no pixels: refused by its header alone
+        Path huge = dir.resolve("huge.png");
+        Files.write(huge, pngHeaderOnly(30000, 30000));
+        org.visualbackprop.testing.HostileReads.Outcome o = org.visualbackprop.testing.HostileReads.read(huge, Images::read);
+        assertTrue(o.thrown() instanceof org.visualbackprop.io.LimitExceededException, String.valueOf(o.thrown()));
+        String m = o.thrown().getMessage();
+        assertTrue(m.startsWith(huge + ": the PNG image (30000 x 30000") && m.contains("900,000,000 pixels")
+                && m.contains("50,000,000") && m.contains("-Dvbp.max.image.pixels=N"), m);
+        assertTrue(o.allocatedBytes() < 4 << 20, "allocated " + o.allocatedBytes());
+        // a real picture over a lowered limit, then under the default
+        Path real = dir.resolve("real.png");
+        Images.writePng(new BufferedImage(1200, 900, BufferedImage.TYPE_BYTE_GRAY), real);
+        System.setProperty("vbp.max.image.pixels", "1000000");
+        try {
+            assertThrows(org.visualbackprop.io.LimitExceededException.class, () -> Images.load(real, 1, 900, 1200, Images.Fit.EXACT));
+        } finally {
+            System.clearProperty("vbp.max.image.pixels");
+        }
+        assertEquals(1200, Images.read(real).getWidth());
+    }
+
+    /** The PNG signature, an IHDR chunk for an 8-bit gray image of {@code w x h}, and IEND: a header and no pixels. */
+    private static byte[] pngHeaderOnly(int w, int h) {
+        java.nio.ByteBuffer ihdr = java.nio.ByteBuffer.allocate(17);
+        ihdr.put("IHDR".getBytes(StandardCharsets.US_ASCII)).putInt(w).putInt(h).put((byte) 8).put((byte) 0).put((byte) 0)
+                .put((byte) 0).put((byte) 0);
+        java.nio.ByteBuffer out = java.nio.ByteBuffer.allocate(8 + 4 + 17 + 4 + 12);
+        out.put(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
+        out.putInt(13).put(ihdr.array()).putInt(crc(ihdr.array()));
+        byte[] iend = "IEND".getBytes(StandardCharsets.US_ASCII);
+        out.putInt(0).put(iend).putInt(crc(iend));
+        return out.array();
+    }
+
+    private static int crc(byte[] b) {
+        java.util.zip.CRC32 c = new java.util.zip.CRC32();
+        c.update(b);
+        return (int) c.getValue();
+    }
 }

@@ -224,4 +224,28 @@ class NpyTest {
         assertEquals(new Shape(1, 2, 1, 1), new NpyArray(new int[] {2, 1, 1}, "<f4", new float[] {1, 2}, null).toTensor().shape());
         assertThrows(IllegalArgumentException.class, () -> Npy.write(new ByteArrayOutputStream(), new int[] {3}, new float[2]));
     }
+
+    @Test
+    void aHeaderAnnouncingMoreThanTheFileHoldsCostsNoMoreThanTheFile(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+        byte[] header = ("{'descr': '<f4', 'fortran_order': False, 'shape': (100000, 1000), }" + " ".repeat(50) + "\n")
+                .getBytes(StandardCharsets.ISO_8859_1);
+        java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+        b.write(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, (byte) header.length, 0});
+        b.write(header);
+        b.write(new byte[64]);
+        Path f = tmp.resolve("bomb.npy");
+        Files.write(f, b.toByteArray());
+        org.visualbackprop.testing.HostileReads.Outcome o = org.visualbackprop.testing.HostileReads.read(f, Npy::read);
+        assertTrue(o.thrown() instanceof CorruptFileException && o.thrown().getMessage().contains(f + ": file ends early"),
+                String.valueOf(o.thrown()));
+        assertTrue(o.allocatedBytes() < 4 << 20, "allocated " + o.allocatedBytes() + " bytes for a 200-byte file");
+        System.setProperty(Limits.Limit.ARRAY_BYTES.property(), "1000");
+        try {
+            LimitExceededException e = assertThrows(LimitExceededException.class, () -> Npy.read(f));
+            assertTrue(e.getMessage().contains(f.toString()) && e.getMessage().contains("400,000,000 bytes")
+                    && e.getMessage().contains("vbp.max.array.bytes") && e.getMessage().contains("-Dvbp.max.array.bytes=N"), e.getMessage());
+        } finally {
+            System.clearProperty(Limits.Limit.ARRAY_BYTES.property());
+        }
+    }
 }

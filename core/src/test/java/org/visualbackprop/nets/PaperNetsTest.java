@@ -19,7 +19,7 @@ import org.visualbackprop.tensor.Window;
 /**
  * The paper's networks against its Tables 1 and 2 (Bojarski et al., "VisualBackProp", Section 5 and Section 11),
  * with the table values typed in from the paper. NetHVF's first row is read as 32 x 123 x 347, not the printed
- * 32 x 123 x 349: the later rows (173, 171, 85, ...) follow only from 347 (PAPER-NOTES section 2).
+ * 32 x 123 x 349: the later rows (173, 171, 85, ...) follow only from 347 (docs/paper-notes.md, section 2).
  */
 class PaperNetsTest {
     /** Table 1, NetSVF column: channels x height x width of each conv layer's output. */

@@ -38,8 +38,8 @@ class NetworkTest {
             names.add(net.name(i));
         }
         assertEquals(List.of("bn1", "conv1", "relu1", "pool1", "flatten1", "fc1", "tanh1", "dropout1", "fc2", "logsoftmax1"), names);
-        assertEquals(1, net.indexOf("Conv2d", 0));
-        assertEquals(-1, net.indexOf("Conv2d", 2));
+        assertEquals(1, net.indexOf(Conv2d.class, 0));
+        assertEquals(-1, net.indexOf(Conv2d.class, 2));
     }
 
     @Test

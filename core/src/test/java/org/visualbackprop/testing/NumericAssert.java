@@ -52,4 +52,24 @@ public final class NumericAssert {
             }
         }
     }
+
+    /**
+     * Asserts {@code |got[i] - want[i]| <= tol * max_j |want[j]|} for every {@code i}: agreement relative to the largest
+     * value of the tensor, as float32 results summed in different orders agree.
+     */
+    public static void assertCloseToLargest(float[] want, float[] got, double tol, String what) {
+        assertEquals(want.length, got.length, what + ": number of values");
+        double largest = 0;
+        for (float v : want) {
+            largest = Math.max(largest, Math.abs(v));
+        }
+        double bound = tol * largest;
+        for (int i = 0; i < want.length; i++) {
+            double err = Math.abs((double) got[i] - want[i]);
+            if (!(err <= bound)) {
+                fail(what + ": element " + i + " is " + got[i] + ", expected " + want[i] + " (difference " + err
+                        + ", tolerance " + tol + " of the largest magnitude " + largest + ")");
+            }
+        }
+    }
 }

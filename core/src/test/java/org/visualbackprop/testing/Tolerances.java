@@ -21,6 +21,11 @@ public final class Tolerances {
      * largest gradient of the tensor checked (see {@code FiniteDifferences}).
      */
     public static final double FINITE_DIFFERENCE = 2e-3;
+    /**
+     * A float32 result of another framework (PyTorch, ONNX Runtime) for the same weights and inputs, which sums in
+     * another order: relative to the largest magnitude in the tensor compared ({@code NumericAssert.assertCloseToLargest}).
+     */
+    public static final double CROSS_FRAMEWORK = 1e-5;
     /** An 8-bit image value that went through one resampling: one level of 1/255, and a half for rounding. */
     public static final double IMAGE_LEVEL = 1.5 / 255;
 

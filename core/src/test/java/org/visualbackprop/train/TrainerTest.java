@@ -146,6 +146,30 @@ class TrainerTest {
     }
 
     @Test
+    void aValidationLossThatBecomesInfiniteStopsTrainingAfterTheLastFiniteEpoch() {
+        Tensor ones = Tensor.zeros(Shape.vector(1, 4));
+        ones.fillInPlace(1f);
+        Network net = Network.of(Shape.vector(1, 4), Dense.withWeights(Tensor.wrap(new Shape(1, 4, 1, 1), ones.data()), null));
+        SplittableRandom r = new SplittableRandom(3);
+        Dataset train = Datasets.of(Tensor.uniform(Shape.vector(16, 4), 0, 1, r), Tensor.uniform(Shape.vector(16, 1), 0, 1, r), "small");
+        Tensor big = Tensor.zeros(Shape.vector(4, 4));
+        big.fillInPlace(3e38f); // finite inputs whose weighted sum overflows float32
+        Dataset validation = Datasets.of(big, Tensor.zeros(Shape.vector(4, 1)), "overflowing");
+        List<Integer> ended = new ArrayList<>();
+        TrainingListener l = new TrainingListener() {
+            @Override
+            public void epochEnd(EpochReport report) {
+                ended.add(report.epoch());
+            }
+        };
+        TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
+                () -> new Trainer(net, Loss.mse(), Sgd.of(1e-6, 0, 0), Trainer.Config.of(3, 8, 1)).fit(train, validation, l));
+        assertTrue(e.getMessage().startsWith("training diverged: the validation mse loss became Infinity after epoch 1"), e.getMessage());
+        assertEquals(0, e.completedEpochs());
+        assertEquals(List.of(), ended, "no epoch ended with a non-finite validation loss reported as done");
+    }
+
+    @Test
     void emptyDataSetsAreRefused() {
         Dataset empty = new Dataset() {
             @Override

@@ -15,6 +15,7 @@ import org.visualbackprop.engine.Engines;
 import org.visualbackprop.engine.InferenceEngine;
 import org.visualbackprop.engine.Request;
 import org.visualbackprop.explain.Lrp;
+import org.visualbackprop.io.Limits;
 import org.visualbackprop.explain.Target;
 import org.visualbackprop.nets.PaperNets;
 import org.visualbackprop.nn.Conv2d;
@@ -175,6 +176,12 @@ public final class Bench {
                     }
                     out.printf(Locale.ROOT, "%-8s %5s %9s %9s %9s %9s %9s %9s %8s %8s %8s %8s%n", "network", "batch", "forward",
                             "fwd+VBP", "VBP", "fwd+LRP", "LRP", "frames/s", "VBP/fwd", "LRP/VBP", "fL/fV", "GFLOP/s");
+                }
+                // the host holds a batch's inputs and results (on OpenCL) or its whole trace (on Java threads): refuse a batch
+                // that cannot fit the heap before allocating any of it
+                long perImage = e.device().isOpenCL() ? 4L * 4 * net.inputShape().sampleSize() : Limits.traceBytesPerSample(net);
+                for (int b : config.batches()) {
+                    Limits.requireBatchFits(b, perImage, "--batches " + b + " of " + label(name) + " on " + e.device().id());
                 }
                 for (int b : config.batches()) {
                     Row r = measure(label(name), e, b, config);

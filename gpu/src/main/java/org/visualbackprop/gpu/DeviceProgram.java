@@ -12,8 +12,13 @@ import org.visualbackprop.nn.BatchNorm2d;
 import org.visualbackprop.nn.BatchNormFolding;
 import org.visualbackprop.nn.Conv2d;
 import org.visualbackprop.nn.Dense;
+import org.visualbackprop.nn.Dropout;
+import org.visualbackprop.nn.Flatten;
 import org.visualbackprop.nn.Layer;
+import org.visualbackprop.nn.LogSoftmax;
+import org.visualbackprop.nn.MaxPool2d;
 import org.visualbackprop.nn.Network;
+import org.visualbackprop.nn.ReLU;
 import org.visualbackprop.tensor.Shape;
 import org.visualbackprop.tensor.Tensor;
 import org.visualbackprop.tensor.Window;
@@ -200,84 +205,80 @@ final class DeviceProgram {
         for (int i = 0; i < net.size(); i++) {
             Layer l = net.layer(i);
             Shape in = ops.get(cur).outShape;
-            switch (l.kind()) {
-                case "BatchNorm2d" -> {
-                    if (fold[i]) {
-                        pendingBn = i;
-                    } else {
-                        float[][] a = ((BatchNorm2d) l).evalAffine();
-                        Op op = new Op(Kind.AFFINE, net.name(i), i, i, cur, ops.size(), in, shapes.get(i));
-                        op.wOff = params.add(a[0]);
-                        op.bOff = params.add(a[1]);
-                        ops.add(op);
-                        cur = op.out;
-                        regionOfLayer[i] = cur;
-                    }
-                }
-                case "Flatten", "Dropout" -> regionOfLayer[i] = pendingBn >= 0 ? -1 : cur;
-                case "Conv2d", "Dense" -> {
-                    int last = i;
-                    int j = i + 1;
-                    while (j < net.size() && net.layer(j).kind().equals("Dropout")) {
-                        j++;
-                    }
-                    boolean relu = j < net.size() && net.layer(j).kind().equals("ReLU");
-                    if (relu) {
-                        last = j;
-                    }
-                    boolean conv = l instanceof Conv2d;
-                    Op op = new Op(conv ? Kind.CONV : Kind.DENSE, net.name(i) + (relu ? "+" + net.name(j) : ""), i, last,
-                            cur, ops.size(), in, shapes.get(last));
-                    op.relu = relu;
-                    op.foldedBatchNorm = pendingBn;
-                    Shape bnInput = pendingBn >= 0 ? (pendingBn == 0 ? net.inputShape() : shapes.get(pendingBn - 1)) : null;
-                    float[][] wb = folded(net, i, pendingBn, bnInput);
-                    pendingBn = -1;
-                    if (conv) {
-                        Conv2d c = (Conv2d) l;
-                        op.window = c.window();
-                        layoutConv(op, c.inChannels(), c.outChannels(), c.window(), wb, params);
-                    } else {
-                        Dense d = (Dense) l;
-                        layoutDense(op, d.inFeatures(), d.outFeatures(), wb, params);
-                    }
-                    if (relu && mapLevel.containsKey(last)) {
-                        op.meanLevel = mapLevel.get(last);
-                    }
-                    ops.add(op);
-                    cur = op.out;
-                    for (int k = i; k <= last; k++) {
-                        regionOfLayer[k] = relu && k < last ? -1 : cur;
-                    }
-                    regionOfLayer[last] = cur;
-                    i = last;
-                }
-                case "ReLU" -> {
-                    Op op = new Op(Kind.RELU, net.name(i), i, i, cur, ops.size(), in, shapes.get(i));
-                    op.meanLevel = mapLevel.getOrDefault(i, -1);
+            if (l instanceof BatchNorm2d) {
+                if (fold[i]) {
+                    pendingBn = i;
+                } else {
+                    float[][] a = ((BatchNorm2d) l).evalAffine();
+                    Op op = new Op(Kind.AFFINE, net.name(i), i, i, cur, ops.size(), in, shapes.get(i));
+                    op.wOff = params.add(a[0]);
+                    op.bOff = params.add(a[1]);
                     ops.add(op);
                     cur = op.out;
                     regionOfLayer[i] = cur;
                 }
-                case "MaxPool2d" -> {
-                    Op op = new Op(Kind.POOL, net.name(i), i, i, cur, ops.size(), in, shapes.get(i));
-                    op.window = l.window();
-                    ops.add(op);
-                    cur = op.out;
-                    regionOfLayer[i] = cur;
+            } else if (l instanceof Flatten || l instanceof Dropout) {
+                regionOfLayer[i] = pendingBn >= 0 ? -1 : cur;
+            } else if (l instanceof Conv2d || l instanceof Dense) {
+                int last = i;
+                int j = i + 1;
+                while (j < net.size() && net.layer(j) instanceof Dropout) {
+                    j++;
                 }
-                case "LogSoftmax" -> {
-                    if (i != net.size() - 1) {
-                        throw new UnsupportedNetworkException("the OpenCL kernels support LogSoftmax only as the last layer; "
-                                + net.name(i) + " is followed by " + net.name(i + 1));
-                    }
-                    Op op = new Op(Kind.LOGSOFTMAX, net.name(i), i, i, cur, ops.size(), in, shapes.get(i));
-                    scoresRegion = cur;
-                    ops.add(op);
-                    cur = op.out;
-                    regionOfLayer[i] = cur;
+                boolean relu = j < net.size() && net.layer(j) instanceof ReLU;
+                if (relu) {
+                    last = j;
                 }
-                default -> throw new UnsupportedNetworkException("the OpenCL kernels have no operation for " + net.name(i)
+                boolean conv = l instanceof Conv2d;
+                Op op = new Op(conv ? Kind.CONV : Kind.DENSE, net.name(i) + (relu ? "+" + net.name(j) : ""), i, last,
+                        cur, ops.size(), in, shapes.get(last));
+                op.relu = relu;
+                op.foldedBatchNorm = pendingBn;
+                Shape bnInput = pendingBn >= 0 ? (pendingBn == 0 ? net.inputShape() : shapes.get(pendingBn - 1)) : null;
+                float[][] wb = folded(net, i, pendingBn, bnInput);
+                pendingBn = -1;
+                if (conv) {
+                    Conv2d c = (Conv2d) l;
+                    op.window = c.window();
+                    layoutConv(op, c.inChannels(), c.outChannels(), c.window(), wb, params);
+                } else {
+                    Dense d = (Dense) l;
+                    layoutDense(op, d.inFeatures(), d.outFeatures(), wb, params);
+                }
+                if (relu && mapLevel.containsKey(last)) {
+                    op.meanLevel = mapLevel.get(last);
+                }
+                ops.add(op);
+                cur = op.out;
+                for (int k = i; k <= last; k++) {
+                    regionOfLayer[k] = relu && k < last ? -1 : cur;
+                }
+                regionOfLayer[last] = cur;
+                i = last;
+            } else if (l instanceof ReLU) {
+                Op op = new Op(Kind.RELU, net.name(i), i, i, cur, ops.size(), in, shapes.get(i));
+                op.meanLevel = mapLevel.getOrDefault(i, -1);
+                ops.add(op);
+                cur = op.out;
+                regionOfLayer[i] = cur;
+            } else if (l instanceof MaxPool2d) {
+                Op op = new Op(Kind.POOL, net.name(i), i, i, cur, ops.size(), in, shapes.get(i));
+                op.window = l.window();
+                ops.add(op);
+                cur = op.out;
+                regionOfLayer[i] = cur;
+            } else if (l instanceof LogSoftmax) {
+                if (i != net.size() - 1) {
+                    throw new UnsupportedNetworkException("the OpenCL kernels support LogSoftmax only as the last layer; "
+                            + net.name(i) + " is followed by " + net.name(i + 1));
+                }
+                Op op = new Op(Kind.LOGSOFTMAX, net.name(i), i, i, cur, ops.size(), in, shapes.get(i));
+                scoresRegion = cur;
+                ops.add(op);
+                cur = op.out;
+                regionOfLayer[i] = cur;
+            } else {
+                throw new UnsupportedNetworkException("the OpenCL kernels have no operation for " + net.name(i)
                         + " (" + l.kind() + "); supported: Conv2d, Dense, BatchNorm2d, ReLU, MaxPool2d, Flatten, Dropout "
                         + "and a final LogSoftmax");
             }

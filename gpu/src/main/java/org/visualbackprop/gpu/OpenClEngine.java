@@ -10,11 +10,13 @@ import java.util.List;
 import org.visualbackprop.engine.DeviceInfo;
 import org.visualbackprop.engine.DeviceUnavailableException;
 import org.visualbackprop.engine.InferenceEngine;
-import org.visualbackprop.engine.Relevance;
 import org.visualbackprop.engine.Request;
 import org.visualbackprop.engine.Result;
-import org.visualbackprop.engine.VbpMaps;
+import org.visualbackprop.explain.Attribution;
+import org.visualbackprop.explain.Explanation;
 import org.visualbackprop.explain.Lrp;
+import org.visualbackprop.explain.Target;
+import org.visualbackprop.explain.VisualBackProp;
 import org.visualbackprop.explain.UnsupportedNetworkException;
 import org.visualbackprop.nn.Network;
 import org.visualbackprop.tensor.Shape;
@@ -52,6 +54,7 @@ final class OpenClEngine implements InferenceEngine {
     private int kept;
     private Tensor keptPredictions;
     private Tensor keptScores;
+    private Tensor keptInput;
     private boolean closed;
 
     OpenClEngine(Network network, OpenClDevices.Found found) {
@@ -184,6 +187,7 @@ final class OpenClEngine implements InferenceEngine {
         keptScores = program.scoresRegion >= 0
                 ? Tensor.wrap(out, java.util.Arrays.copyOfRange(kernel.pred, n * k, 2 * n * k)) : keptPredictions;
         kept = n;
+        keptInput = batch;
         return new Result(info, keptPredictions.copy(), null, null);
     }
 
@@ -194,7 +198,7 @@ final class OpenClEngine implements InferenceEngine {
             throw new IllegalStateException("no forward pass to explain yet: call forward or run first");
         }
         int n = kept;
-        VbpMaps maps = null;
+        Attribution maps = null;
         if (request.vbp()) {
             if (vbpLaunches == null) {
                 vbpLaunches = program.vbp(n, layout, limits);
@@ -210,7 +214,7 @@ final class OpenClEngine implements InferenceEngine {
             for (int i = 0; i < n; i++) {
                 flat[i] = kernel.flat[i] != 0;
             }
-            List<String> names = program.plan.convStages().stream().map(s -> s.name()).toList();
+            int[] targets = (request.target() == null ? Target.predicted() : request.target()).resolve(keptScores);
             if (request.vbpDetails()) {
                 if (vbpDetailLaunches == null) {
                     vbpDetailLaunches = program.vbpDetails(n, layout, limits);
@@ -221,25 +225,27 @@ final class OpenClEngine implements InferenceEngine {
                 }
                 kernel.get(kernel.detail);
                 DeviceProgram.Unpacked u = program.unpackDetails(kernel.detail, n);
-                maps = new VbpMaps(mask, u.raw(), u.averaged(), u.intermediate(), names, flat);
+                maps = VisualBackProp.attribution(Explanation.of(program.plan, keptInput, mask, u.raw(), u.averaged(), u.intermediate(),
+                        flat), targets);
             } else {
-                maps = new VbpMaps(mask, null, null, null, names, flat);
+                maps = VisualBackProp.maskAttribution(mask, flat, targets);
             }
+            maps = maps.withOutputs(keptPredictions.copy()).withDevice(info.toString());
         }
-        Relevance rel = null;
+        Attribution rel = null;
         if (request.lrp() != null) {
-            rel = lrp(n, request.lrp(), request);
+            rel = lrp(n, request.lrp(), request).withOutputs(keptPredictions.copy()).withDevice(info.toString());
         }
         return new Result(info, keptPredictions.copy(), maps, rel);
     }
 
-    private Relevance lrp(int n, Lrp rule, Request request) {
-        if (rule.batchNormRule() != Lrp.BatchNormRule.FOLD || !rule.biasInDenominator()) {
+    private Attribution lrp(int n, Lrp rule, Request request) {
+        java.util.OptionalDouble plain = rule.composite().plainEpsilon();
+        if (plain.isEmpty()) {
             throw new UnsupportedNetworkException("the OpenCL kernels implement LRP-epsilon with BatchNorm folded (the paper's "
-                    + "setting, Lrp.epsilon(eps)); for BatchNormRule." + rule.batchNormRule()
-                    + (rule.biasInDenominator() ? "" : " or the z-rule without bias") + " use the Java device");
+                    + "setting, Lrp.epsilon(eps)); for " + rule.composite().name() + " use the Java device");
         }
-        float eps = (float) rule.epsilon();
+        float eps = (float) plain.getAsDouble();
         if (lrpLaunches == null || Float.compare(eps, lrpEps) != 0) {
             lrpLaunches = program.lrp(n, layout, limits, eps);
             exponentLaunch = program.lrpExponents(n, layout, limits);
@@ -259,7 +265,21 @@ final class OpenClEngine implements InferenceEngine {
         for (int i = 0; i < n; i++) {
             e[i] = Math.round(kernel.relIn[size + i]);
         }
-        return new Relevance(Tensor.wrap(in, java.util.Arrays.copyOf(kernel.relIn, size)), e, t);
+        Tensor values = Tensor.wrap(in, java.util.Arrays.copyOf(kernel.relIn, size));
+        String[] notes = new String[n];
+        int per = in.sampleSize();
+        int k = keptScores.shape().sampleSize();
+        for (int i = 0; i < n; i++) {
+            boolean zero = true;
+            for (int q = 0; q < per && zero; q++) {
+                zero = values.data()[i * per + q] == 0f;
+            }
+            if (zero && keptScores.data()[i * k + t[i]] != 0f) {
+                notes[i] = "LRP relevance died on the way down (every unit feeding some layer is off: the output is its bias alone); "
+                        + "the LRP map is zero";
+            }
+        }
+        return Attribution.of("lrp", values, e, t, Attribution.Reduction.SUM).withNotes(notes);
     }
 
     /** Arrays and launch lists for a batch of n (kept from the last call when n is the same). */

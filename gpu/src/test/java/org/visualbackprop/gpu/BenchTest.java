@@ -47,4 +47,17 @@ class BenchTest {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> Bench.parse(new String[] {"--repeats", "0"}))
                 .getMessage().contains("repeats >= 1"));
     }
+
+    @Test
+    void aBatchTooLargeForTheHeapIsRefusedBeforeAnyMeasurement() {
+        java.io.ByteArrayOutputStream text = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream out = new java.io.PrintStream(text, true, java.nio.charset.StandardCharsets.UTF_8);
+        Bench.Config c = new Bench.Config(List.of(DevicePreference.JAVA), new int[] {1, 20000}, 1, 0, List.of("netsvf"), false);
+        org.visualbackprop.io.LimitExceededException e = assertThrows(org.visualbackprop.io.LimitExceededException.class,
+                () -> Bench.run(c, out));
+        assertTrue(e.getMessage().startsWith("--batches 20000 of NetSVF on java: a batch of 20,000 images needs at least"), e.getMessage());
+        long perImage = org.visualbackprop.io.Limits.traceBytesPerSample(org.visualbackprop.nets.PaperNets.netSvf(1));
+        assertTrue(20000L * perImage > Runtime.getRuntime().maxMemory(), "the case is one a heap this size cannot hold");
+        assertFalse(text.toString(java.nio.charset.StandardCharsets.UTF_8).contains("NetSVF        1"), "batch 1 was not measured either");
+    }
 }

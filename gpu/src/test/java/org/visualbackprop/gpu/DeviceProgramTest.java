@@ -76,7 +76,7 @@ class DeviceProgramTest {
         for (int i = 0; i < net.size(); i++) {
             assertEquals(net.layer(i) instanceof BatchNorm2d, fold[i], net.name(i));
         }
-        assertEquals(Lrp.BatchNormRule.FOLD, Lrp.paper().batchNormRule());
+        assertTrue(Lrp.paper().composite().foldsBatchNorm());
     }
 
     @Test

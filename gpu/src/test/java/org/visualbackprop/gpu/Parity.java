@@ -10,10 +10,10 @@ import org.visualbackprop.engine.DeviceInfo;
 import org.visualbackprop.engine.Engines;
 import org.visualbackprop.engine.InferenceEngine;
 import org.visualbackprop.engine.JavaBackend;
-import org.visualbackprop.engine.Relevance;
 import org.visualbackprop.engine.Request;
 import org.visualbackprop.engine.Result;
-import org.visualbackprop.engine.VbpMaps;
+import org.visualbackprop.explain.Attribution;
+import org.visualbackprop.explain.Explanation;
 import org.visualbackprop.nn.Network;
 import org.visualbackprop.tensor.Shape;
 import org.visualbackprop.tensor.Tensor;
@@ -48,14 +48,18 @@ final class Parity {
         assertTrue(d.isOpenCL(), what + ": computed on " + d.describe() + ", not on an OpenCL device (a silent fallback)");
         assertClose(on + ": predictions", expected.predictions(), actual.predictions(), 1.0, DeviceTolerances.DEVICE_F32);
         if (expected.vbp() != null) {
-            VbpMaps e = expected.vbp();
-            VbpMaps a = actual.vbp();
-            assertEquals(e.levelNames(), a.levelNames(), on);
-            for (int i = 0; i < e.size(); i++) {
-                assertEquals(e.isFlat(i), a.isFlat(i), on + ": flat mask flag of image " + i);
+            assertAbs(on + ": VisualBackProp mask", expected.vbp().scaled(), actual.vbp().scaled(), DeviceTolerances.MASK_ABS);
+            for (int i = 0; i < expected.vbp().size(); i++) {
+                assertEquals(expected.vbp().note(i).isPresent(), actual.vbp().note(i).isPresent(), on + ": flat mask note of image " + i);
             }
-            assertAbs(on + ": VisualBackProp mask", e.mask(), a.mask(), DeviceTolerances.MASK_ABS);
-            if (e.hasDetails()) {
+            assertEquals(expected.vbp().details().isPresent(), actual.vbp().details().isPresent(), on + ": details kept");
+            if (expected.vbp().details().isPresent()) {
+                Explanation e = expected.vbp().details().orElseThrow();
+                Explanation a = actual.vbp().details().orElseThrow();
+                assertEquals(e.levelNames(), a.levelNames(), on);
+                for (int i = 0; i < e.size(); i++) {
+                    assertEquals(e.isFlat(i), a.isFlat(i), on + ": flat mask flag of image " + i);
+                }
                 assertClose(on + ": raw mask", e.raw(), a.raw(), 0, DeviceTolerances.DEVICE_F32);
                 for (int l = 0; l < e.averagedMaps().size(); l++) {
                     String level = e.levelNames().get(l);
@@ -109,7 +113,7 @@ final class Parity {
     }
 
     /** Relevance compared in double (stored value times 2^exponent), per image relative to its largest magnitude. */
-    static void assertRelevance(String what, Relevance expected, Relevance actual) {
+    static void assertRelevance(String what, Attribution expected, Attribution actual) {
         assertEquals(expected.size(), actual.size(), what);
         int[] te = new int[expected.size()];
         int[] ta = new int[actual.size()];

@@ -1,5 +1,6 @@
 package org.visualbackprop.cli;
 
+import org.visualbackprop.explain.Explainer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,7 +15,6 @@ import org.visualbackprop.data.SceneKind;
 import org.visualbackprop.experiments.HtmlReport;
 import org.visualbackprop.experiments.RoadEvaluation;
 import org.visualbackprop.experiments.RoadFigures;
-import org.visualbackprop.explain.Lrp;
 import org.visualbackprop.image.Images;
 import org.visualbackprop.image.Pictures;
 import org.visualbackprop.nets.PaperNets;
@@ -31,7 +31,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Train a small network on the built-in synthetic road scenes, then write VisualBackProp and LRP masks, "
-                + "the figures and an index.html to --out (a few minutes on 2 cores; --quick: under a minute)."})
+                + "the figures and an index.html to --out (a few minutes on 2 cores; --quick: under a minute).", OutputFolder.HELP})
 final class DemoCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "runs/demo", paramLabel = "DIR", description = "Output folder (default: ${DEFAULT-VALUE}).")
     Path out;
@@ -47,41 +47,54 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        try (OutputFolder folder = OutputFolder.create(out, "--out")) {
+            try {
+                long start = System.nanoTime();
+                run(folder);
+                folder.commit();
+                System.out.printf(Locale.ROOT, "done in %.0f s: open %s%n", (System.nanoTime() - start) / 1e9, out.resolve("index.html"));
+            } catch (Exception | Error e) {
+                folder.close();
+                throw new CommandFailedException(Vbp.message(e) + "; " + folder.leftBehind() + " in " + out, e);
+            }
+        }
+        return 0;
+    }
+
+    private void run(OutputFolder folder) throws Exception {
         // synthetic frames are unlimited: one pass over many fresh frames teaches more than several passes over few
         // (which the small net soon memorizes); checkpoints inside the pass give the paper's Figure 7
         int samples = quick ? 256 : 8000;
         int validation = quick ? 64 : 300;
         int epochs = 1;
-        long start = System.nanoTime();
-        Files.createDirectories(out);
         RoadView view = RoadView.SVF;
         DataSources.Split split = new DataSources.Split(RoadScenes.of(seed, samples, view), RoadScenes.of(seed ^ 0x5DEECE66DL, validation, view),
                 Loss.mse(), false, 1);
         Network net = PaperNets.small(view.inputShape(), 1, false, seed);
         System.out.printf(Locale.ROOT, "vbp demo: a small steering network (%,d parameters) on synthetic road frames %s; results in %s%n",
                 net.parameterCount(), view.inputShape().describeSample(), out);
-        MaskRecorder masks = new MaskRecorder(split.validation(), 3, out.resolve("masks-during-training"), samples);
-        Path model = out.resolve("small-roads.vbpm");
-        TrainCommand.train(net, "small", split, epochs, 16, 0.005, 0.9, 1e-4, seed, model, quietBars,
+        MaskRecorder masks = new MaskRecorder(split.validation(), 3, folder, "masks-during-training", samples);
+        TrainCommand.train(net, "small", split, epochs, 16, 0.005, 0.9, 1e-4, seed, folder, "small-roads.vbpm", false, quietBars,
                 quick ? new double[] {0, 0.5, 1} : new double[] {0, 0.05, 0.25, 0.5, 1}, masks);
-        Images.writePng(masks.grid(), out.resolve("training-masks.png"));
+        folder.stage("training-masks.png", tmp -> Images.writePng(masks.grid(), tmp));
 
-        Lrp lrp = Lrp.paper();
+        Explainer lrp = Explainer.of("lrp", net);
         List<RoadFrame> frames = RoadFigures.showcase(seed + 1000, view);
         List<String> titles = new ArrayList<>();
         for (SceneKind k : RoadFigures.SHOWCASE) {
             titles.add(k.name().toLowerCase(Locale.ROOT).replace('_', ' '));
         }
         List<RoadFigures.Explained> explained = RoadFigures.explain(net, frames, titles, lrp);
-        Images.writePng(RoadFigures.comparison(explained), out.resolve("vbp-vs-lrp.png"));
-        Images.writePng(Pictures.vbpSteps(explained.get(0).explanation(), 0), out.resolve("vbp-steps.png"));
+        folder.stage("vbp-vs-lrp.png", tmp -> Images.writePng(RoadFigures.comparison(explained), tmp));
+        folder.stage("vbp-steps.png", tmp -> Images.writePng(Pictures.vbpSteps(explained.get(0).explanation(), 0), tmp));
         List<RoadFrame> drive = RoadFigures.consecutive(seed + 2000, view, 3, 5.0);
         List<String> driveTitles = List.of("frame 1", "frame 2 (5 m on)", "frame 3 (10 m on)");
-        Images.writePng(RoadFigures.comparison(RoadFigures.explain(net, drive, driveTitles, lrp)), out.resolve("consecutive-frames.png"));
+        List<RoadFigures.Explained> driven = RoadFigures.explain(net, drive, driveTitles, lrp);
+        folder.stage("consecutive-frames.png", tmp -> Images.writePng(RoadFigures.comparison(driven), tmp));
 
         RoadEvaluation.Result eval = RoadEvaluation.evaluate(net, RoadScenes.of(seed ^ 0x2545F4914F6CDD1DL, quick ? 48 : 200, view), lrp, 16);
         String table = RoadEvaluation.table(eval);
-        Files.writeString(out.resolve("evaluation.txt"), table, StandardCharsets.UTF_8);
+        folder.stage("evaluation.txt", tmp -> Files.writeString(tmp, table, StandardCharsets.UTF_8));
 
         HtmlReport page = new HtmlReport("VisualBackProp demo: a small steering network on synthetic roads")
                 .paragraph(String.format(Locale.ROOT, "Network: %s (%,d parameters), trained %d epoch(s) on %d frames, seed %d. Held-out frames: %d.",
@@ -94,14 +107,12 @@ final class DemoCommand implements Callable<Integer> {
                 .figure("consecutive-frames.png", "Consecutive frames in which a lane marking ends (Figures 12-13)")
                 .heading("The method step by step (Figure 2)")
                 .figure("vbp-steps.png", "Averaged feature maps (left) and intermediate masks (right), input side on top");
-        Files.writeString(out.resolve("index.html"), page.html(), StandardCharsets.UTF_8);
+        folder.stage("index.html", tmp -> Files.writeString(tmp, page.html(), StandardCharsets.UTF_8));
 
         System.out.println();
         System.out.print(table);
         for (RoadFigures.Explained x : explained) {
             System.out.println("  " + x.caption());
         }
-        System.out.printf(Locale.ROOT, "done in %.0f s: open %s%n", (System.nanoTime() - start) / 1e9, out.resolve("index.html"));
-        return 0;
     }
 }

@@ -14,12 +14,12 @@ import picocli.CommandLine.Parameters;
 /** {@code vbp describe}: a network's layers as a table like the paper's Table 1. */
 @Command(name = "describe", mixinStandardHelpOptions = true,
         description = {"Print a network's layers like the paper's Table 1: output size (C x H x W), filter, stride, parameters.",
-                "NETWORK is netsvf, nethvf, signnet or a model file (.vbpm, or Torch7 .t7/.t7b)."})
+                "NETWORK is netsvf, nethvf, signnet or a model file (.vbpm, Torch7 .t7/.t7b, or ONNX .onnx)."})
 final class DescribeCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "NETWORK", description = "netsvf, nethvf, signnet, or a model file")
     String network;
 
-    @Option(names = "--input-shape", paramLabel = "CxHxW", description = "Input size for Torch7 models, which do not record it (default: the first of the paper's sizes that fits).")
+    @Option(names = "--input-shape", paramLabel = "CxHxW", description = "Input size for Torch7 models, which do not record it (default: the first of the paper's sizes that fits), and ONNX models whose size is symbolic.")
     String inputShape;
 
     @Option(names = "--paper-rows", description = "Only the conv and fully connected rows, as the paper's tables show them.")
@@ -41,7 +41,7 @@ final class DescribeCommand implements Callable<Integer> {
         out.println("-".repeat(73));
         for (int i = 0; i < net.size(); i++) {
             Layer l = net.layer(i);
-            boolean main = l.kind().equals("Conv2d") || l.kind().equals("Dense");
+            boolean main = l instanceof org.visualbackprop.nn.Conv2d || l instanceof org.visualbackprop.nn.Dense;
             if (paperRows && !main) {
                 continue;
             }

@@ -1,11 +1,11 @@
 package org.visualbackprop.cli;
 
+import org.visualbackprop.explain.Explainer;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.visualbackprop.data.RoadScenes;
 import org.visualbackprop.data.RoadView;
-import org.visualbackprop.explain.Lrp;
 import org.visualbackprop.experiments.RoadEvaluation;
 import org.visualbackprop.nn.Network;
 import picocli.CommandLine.Command;
@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 @Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Evaluate a steering model on held-out synthetic road frames: the steering error in degrees, and for "
                 + "VisualBackProp and LRP the share of mask mass on lane markings, horizontal markings, cars, shadows and road, "
-                + "against each one's share of the image (ratio > 1: the mask favours it)."})
+                + "against each one's share of the image (ratio > 1: the mask favours it).", "Prints a table; writes no files."})
 final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "FILE", description = "A steering model trained on --data roads (.vbpm).")
     Path model;
@@ -49,8 +49,15 @@ final class EvaluateCommand implements Callable<Integer> {
         if (net.outputShape(1).sampleSize() != 1) {
             throw new IllegalArgumentException(model + " has " + net.outputShape(1).sampleSize() + " outputs; a steering model has one");
         }
+        if (batch < 1) {
+            throw new IllegalArgumentException("--batch must be >= 1, got " + batch);
+        }
+        // a batch keeps every layer's output and, for LRP, a relevance of the same size
+        org.visualbackprop.io.Limits.requireBatchFits(Math.min(batch, samples), 2 * org.visualbackprop.io.Limits.traceBytesPerSample(net),
+                "--batch " + batch + " of " + model);
         long start = System.nanoTime();
-        RoadEvaluation.Result r = RoadEvaluation.evaluate(net, RoadScenes.of(seed, samples, view), Lrp.epsilon(epsilon), batch);
+        RoadEvaluation.Result r = RoadEvaluation.evaluate(net, RoadScenes.of(seed, samples, view),
+                Explainer.of("lrp", net, Explainer.Options.defaults().withEpsilon(epsilon)), batch);
         System.out.printf(Locale.ROOT, "%s on %d synthetic %s road frames (seed %d), LRP epsilon %s (%.1f s)%n", m.source(), samples,
                 view, seed, epsilon, (System.nanoTime() - start) / 1e9);
         System.out.print(RoadEvaluation.table(r));

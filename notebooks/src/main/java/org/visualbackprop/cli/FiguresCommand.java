@@ -25,7 +25,6 @@ import org.visualbackprop.experiments.RoadEvaluation;
 import org.visualbackprop.experiments.TheoryFigures;
 import org.visualbackprop.experiments.Timing;
 import org.visualbackprop.experiments.TrainingFigures;
-import org.visualbackprop.explain.Lrp;
 import org.visualbackprop.flowgraph.SmallNet;
 import org.visualbackprop.flowgraph.Verification;
 import org.visualbackprop.image.Images;
@@ -42,7 +41,8 @@ import picocli.CommandLine.Option;
                 + "(Figures 1-3), training (Figure 7), road scenes with VisualBackProp beside LRP (Figures 8-17, and the authors' "
                 + "model on their frames when found), traffic signs and Fashion-MNIST (Figures 20-21), timing (Section 5) and the "
                 + "theory (Theorem 1, Lemma 2's erratum, Remark 1).",
-                "Writes PNG files, tables and index.html to --out. Full size: about 11 minutes on two cores; --quick: about a minute."})
+                "Writes PNG files, tables and index.html to --out. Full size: about 11 minutes on two cores; --quick: about a minute.",
+                OutputFolder.HELP})
 final class FiguresCommand implements Callable<Integer> {
     /** The parts, in notebook order. */
     enum Part {
@@ -85,6 +85,7 @@ final class FiguresCommand implements Callable<Integer> {
     List<String> only;
 
     private HtmlReport page;
+    private OutputFolder folder;
     private final List<String> written = new ArrayList<>();
     private TrainingFigures training;
 
@@ -98,8 +99,24 @@ final class FiguresCommand implements Callable<Integer> {
                 parts.add(Part.parse(s));
             }
         }
-        Files.createDirectories(out);
-        long start = System.nanoTime();
+        try (OutputFolder f = OutputFolder.create(out, "--out")) {
+            folder = f;
+            try {
+                long start = System.nanoTime();
+                draw(parts);
+                f.stage("index.html", tmp -> Files.writeString(tmp, page.html(), StandardCharsets.UTF_8));
+                f.commit();
+                System.out.printf(Locale.ROOT, "wrote %d figures and index.html in %.0f s: open %s%n", written.size(),
+                        (System.nanoTime() - start) / 1e9, out.resolve("index.html"));
+            } catch (Exception | Error e) {
+                f.close();
+                throw new CommandFailedException(Vbp.message(e) + "; " + f.leftBehind() + " in " + out, e);
+            }
+        }
+        return 0;
+    }
+
+    private void draw(Set<Part> parts) throws Exception {
         page = new HtmlReport("VisualBackProp: the paper's figures on this project's data" + (quick ? " (quick sizes)" : ""));
         page.paragraph(String.format(Locale.ROOT, "Written by vbp figures%s, seed %d. The same experiments as notebooks 1-6 "
                 + "(org.visualbackprop.experiments); the notebooks explain each figure.", quick ? " --quick" : "", seed));
@@ -122,20 +139,16 @@ final class FiguresCommand implements Callable<Integer> {
             }
             System.out.printf(Locale.ROOT, "[%d/%d] %s done in %.0f s%n", k, parts.size(), p.title, (System.nanoTime() - t) / 1e9);
         }
-        Files.writeString(out.resolve("index.html"), page.html(), StandardCharsets.UTF_8);
-        System.out.printf(Locale.ROOT, "wrote %d figures and index.html in %.0f s: open %s%n", written.size(), (System.nanoTime() - start) / 1e9,
-                out.resolve("index.html"));
-        return 0;
     }
 
     private void png(BufferedImage img, String name, String caption) throws java.io.IOException {
-        Images.writePng(img, out.resolve(name));
+        folder.stage(name, tmp -> Images.writePng(img, tmp));
         written.add(name);
         page.figure(name, caption);
     }
 
     private void chart(Chart<?, ?> chart, String name, String caption) throws java.io.IOException {
-        BitmapEncoder.saveBitmap(chart, out.resolve(name).toString(), BitmapEncoder.BitmapFormat.PNG);
+        folder.stage(name, tmp -> BitmapEncoder.saveBitmap(chart, tmp.toString(), BitmapEncoder.BitmapFormat.PNG));
         written.add(name);
         page.figure(name, caption);
     }
@@ -190,8 +203,7 @@ final class FiguresCommand implements Callable<Integer> {
         for (RoadView v : RoadView.values()) {
             nets.put(v, t.network(v));
         }
-        Lrp lrp = Lrp.paper();
-        RoadComparisons rc = RoadComparisons.of(nets, seed, lrp);
+        RoadComparisons rc = RoadComparisons.of(nets, seed, "lrp");
         page.paragraph("The networks of part 2, on held-out scenes of each situation; left VisualBackProp, right LRP-epsilon (epsilon 100).");
         for (RoadComparisons.Situation s : RoadComparisons.Situation.values()) {
             page.subheading(s.title() + " (the paper's " + s.paper() + ")");
@@ -212,7 +224,7 @@ final class FiguresCommand implements Callable<Integer> {
         if (folder == null) {
             text(AuthorsFrames.absentNote());
         } else {
-            AuthorsFrames a = AuthorsFrames.load(folder, lrp);
+            AuthorsFrames a = AuthorsFrames.load(folder, "lrp");
             text(a.describe() + "\n" + String.join("\n", a.notes()));
             int half = (a.frames().size() + 1) / 2;
             png(a.figure(0, half), "authors-frames-1.png", "The authors' model on their frames (first half): input | VisualBackProp | LRP");

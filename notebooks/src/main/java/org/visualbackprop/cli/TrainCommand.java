@@ -1,13 +1,14 @@
 package org.visualbackprop.cli;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.knowm.xchart.BitmapEncoder;
+import org.visualbackprop.io.LimitExceededException;
+import org.visualbackprop.io.Limits;
 import org.visualbackprop.io.ModelFile;
 import org.visualbackprop.io.Provenance;
 import org.visualbackprop.nets.PaperNets;
@@ -22,7 +23,9 @@ import picocli.CommandLine.Option;
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Train one of the paper's networks (or a small one) with SGD.",
                 "Writes the model (after every epoch, so an interrupted run keeps its last epoch), MODEL.loss.png, and prints "
-                        + "the training and validation loss per epoch."})
+                        + "the training and validation loss per epoch. Training that diverges (a loss, weight or BatchNorm statistic "
+                        + "becoming NaN or infinite) stops with exit status 2 and keeps the checkpoint of the last finite epoch.",
+                OutputFolder.HELP})
 final class TrainCommand implements Callable<Integer> {
     @Option(names = "--net", defaultValue = "small", paramLabel = "NET",
             description = "netsvf, nethvf, signnet, or small (four conv layers, for quick runs on any data) (default: ${DEFAULT-VALUE}).")
@@ -71,7 +74,21 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // everything that can be checked is checked before anything is written
         PaperNets.Architecture arch = PaperNets.Architecture.parse(net);
+        if (java.nio.file.Files.isDirectory(out)) {
+            throw new IllegalArgumentException("--out " + out + " is an existing folder; give a model file name (such as "
+                    + out.resolve("model" + ModelFile.EXTENSION) + ")");
+        }
+        if (!out.getFileName().toString().endsWith(ModelFile.EXTENSION)) {
+            throw new IllegalArgumentException("--out " + out + ": a model file name must end in " + ModelFile.EXTENSION
+                    + " (the other commands recognise models by it)");
+        }
+        Sgd.of(lr, momentum, weightDecay);
+        Trainer.Config.of(epochs, batch, seed).withCheckpoints(masksAt == null ? new double[0] : masksAt);
+        if (masksAt != null && maskSamples < 1) {
+            throw new IllegalArgumentException("--mask-samples must be >= 1, got " + maskSamples);
+        }
         DataSources.Split split = DataSources.resolve(data, arch, samples, validationSamples, seed);
         Network network = PaperNets.build(arch, split.train().inputShape(), split.outputs(), split.classifier(), seed);
         if (!network.inputShape().equals(split.train().inputShape())) {
@@ -79,20 +96,40 @@ final class TrainCommand implements Callable<Integer> {
                     + split.train().describe() + " gives " + split.train().inputShape().describeSample()
                     + " (roads fit netsvf, nethvf and small; signs fit signnet and small; fashion-mnist fits signnet and small)");
         }
-        MaskRecorder masks = masksAt == null ? null
-                : new MaskRecorder(split.validation(), Math.min(maskSamples, split.validation().size()),
-                out.resolveSibling(stripExtension(out.getFileName().toString()) + ".masks"), split.train().size());
-        Run run = train(network, arch.id(), split, epochs, batch, lr, momentum, weightDecay, seed, out, quiet,
-                masksAt == null ? new double[0] : masksAt, masks);
-        if (masks != null) {
-            Path grid = out.resolveSibling(stripExtension(out.getFileName().toString()) + ".training-masks.png");
-            org.visualbackprop.image.Images.writePng(masks.grid(), grid);
-            System.out.println("masks during training: " + grid);
+        requireBatchFits(network, batch, split.train().size(), arch.id());
+        String stem = stripExtension(out.getFileName().toString());
+        try (OutputFolder folder = OutputFolder.forFile(out, "--out")) {
+            try {
+                MaskRecorder masks = masksAt == null ? null
+                        : new MaskRecorder(split.validation(), Math.min(maskSamples, split.validation().size()), folder, stem + ".masks",
+                        split.train().size());
+                Run run = train(network, arch.id(), split, epochs, batch, lr, momentum, weightDecay, seed, folder,
+                        out.getFileName().toString(), true, quiet, masksAt == null ? new double[0] : masksAt, masks);
+                if (masks != null) {
+                    folder.stage(stem + ".training-masks.png", tmp -> org.visualbackprop.image.Images.writePng(masks.grid(), tmp));
+                }
+                folder.commit();
+                if (masks != null) {
+                    System.out.println("masks during training: " + out.resolveSibling(stem + ".training-masks.png") + " and "
+                            + out.resolveSibling(stem + ".masks"));
+                }
+                TrainingListener.EpochReport last = run.result().last();
+                System.out.printf("saved %s (%s, %,d parameters); final validation %s %.4g, %s %.4g%n", out, arch.id(),
+                        network.parameterCount(), split.loss().name(), last.validationLoss(), last.metricName(), last.validationMetric());
+                return 0;
+            } catch (Exception | Error e) {
+                folder.close();
+                throw new CommandFailedException(Vbp.message(e) + "; " + folder.leftBehind(), e);
+            }
         }
-        TrainingListener.EpochReport last = run.result().last();
-        System.out.printf("saved %s (%s, %,d parameters); final validation %s %.4g, %s %.4g%n", out, arch.id(), network.parameterCount(),
-                split.loss().name(), last.validationLoss(), last.metricName(), last.validationMetric());
-        return 0;
+    }
+
+    /**
+     * Refuses a batch that cannot fit the heap: a training step keeps every layer's output and its gradient
+     * ({@link Limits#traceBytesPerSample} twice per sample).
+     */
+    static void requireBatchFits(Network network, int batch, int samples, String arch) throws LimitExceededException {
+        Limits.requireBatchFits(Math.min(batch, samples), 2 * Limits.traceBytesPerSample(network), "--batch " + batch + " of " + arch);
     }
 
     /** What a training run produced. */
@@ -101,10 +138,13 @@ final class TrainCommand implements Callable<Integer> {
 
     /**
      * Trains with progress on standard error and one line per epoch on standard output; saves the model after every
-     * epoch and the loss curve at the end.
+     * epoch as {@code model} in {@code folder} (published at once when {@code publishCheckpoints}, so an interrupted or
+     * failed run keeps its last finished epoch; staged otherwise) and stages the loss curve {@code STEM.loss.png} at the
+     * end. The caller commits the folder.
      */
     static Run train(Network network, String arch, DataSources.Split split, int epochs, int batch, double lr, double momentum,
-                     double weightDecay, long seed, Path out, boolean quiet, double[] checkpoints, TrainingListener extra) throws IOException {
+                     double weightDecay, long seed, OutputFolder folder, String model, boolean publishCheckpoints, boolean quiet,
+                     double[] checkpoints, TrainingListener extra) throws IOException {
         Sgd sgd = Sgd.of(lr, momentum, weightDecay);
         Trainer trainer = new Trainer(network, split.loss(), sgd, Trainer.Config.of(epochs, batch, seed).withCheckpoints(checkpoints));
         Provenance base = Provenance.of("architecture", arch, "data", split.train().describe(), "validation", split.validation().describe(),
@@ -147,11 +187,16 @@ final class TrainCommand implements Callable<Integer> {
                 System.out.printf("epoch %3d/%d  train %s %.4g  validation %s %.4g  %s %.4g  (%.1f s)%n", r.epoch(), epochs,
                         split.loss().name(), r.trainLoss(), split.loss().name(), r.validationLoss(), r.metricName(),
                         r.validationMetric(), r.seconds());
+                Provenance p = base.with("epochs_done", r.epoch()).with("train_loss", r.trainLoss())
+                        .with("validation_loss", r.validationLoss()).with("validation_" + r.metricName(), r.validationMetric());
                 try {
-                    ModelFile.save(network, base.with("epochs_done", r.epoch()).with("train_loss", r.trainLoss())
-                            .with("validation_loss", r.validationLoss()).with("validation_" + r.metricName(), r.validationMetric()), out);
+                    if (publishCheckpoints) {
+                        folder.publish(model, "the checkpoint of epoch " + r.epoch() + " of " + epochs, tmp -> ModelFile.save(network, p, tmp));
+                    } else {
+                        folder.stage(model, tmp -> ModelFile.save(network, p, tmp));
+                    }
                 } catch (IOException ex) {
-                    throw new java.io.UncheckedIOException("could not save the checkpoint " + out, ex);
+                    throw new java.io.UncheckedIOException("could not save the checkpoint of epoch " + r.epoch() + ": " + ex.getMessage(), ex);
                 }
                 if (extra != null) {
                     extra.epochEnd(r);
@@ -160,9 +205,8 @@ final class TrainCommand implements Callable<Integer> {
         };
         try {
             Trainer.Result result = trainer.fit(split.train(), split.validation(), listener);
-            Path curve = out.resolveSibling(stripExtension(out.getFileName().toString()) + ".loss.png");
-            BitmapEncoder.saveBitmap(Charts.lossCurve(arch + " on " + split.train().describe(), split.loss().name(), reports, batchLosses),
-                    curve.toString(), BitmapEncoder.BitmapFormat.PNG);
+            folder.stage(stripExtension(model) + ".loss.png", tmp -> BitmapEncoder.saveBitmap(Charts.lossCurve(arch + " on "
+                    + split.train().describe(), split.loss().name(), reports, batchLosses), tmp.toString(), BitmapEncoder.BitmapFormat.PNG));
             TrainingListener.EpochReport last = result.last();
             return new Run(network, result, base.with("epochs_done", last.epoch()).with("train_loss", last.trainLoss())
                     .with("validation_loss", last.validationLoss()).with("validation_" + last.metricName(), last.validationMetric()));
@@ -181,12 +225,5 @@ final class TrainCommand implements Callable<Integer> {
     static String version() {
         String v = TrainCommand.class.getPackage().getImplementationVersion();
         return v == null ? "development build" : v;
-    }
-
-    static void ensureParent(Path p) throws IOException {
-        Path parent = p.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
-        }
     }
 }

@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code vbp verify}: the statements of Section 4 (Lemmas 1-3, Theorem 1, the erratum of Lemma 2, the corollaries of
- * PAPER-NOTES section 3) checked on many seeded random networks, as a table; exit status 1 when any fails.
+ * docs/paper-notes.md, section 3) checked on many seeded random networks, as a table; exit status 1 when any fails.
  */
 @Command(name = "verify", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Check Section 4 of the paper on random networks: Lemma 1, Theorem 1, Lemmas 2 and 3 (and the erratum of "

@@ -170,7 +170,7 @@ public final class FrameExplainer implements AutoCloseable {
                 if (methods.get(k) == Method.VBP) {
                     org.visualbackprop.engine.Result r = engine.explainLast(Request.vbpMask());
                     nanos[k] = System.nanoTime() - s;
-                    masks.add(Pictures.map(r.vbp().mask(), 0));
+                    masks.add(r.vbp().map(0));
                 } else {
                     org.visualbackprop.engine.Result r = engine.explainLast(Request.lrpOnly(lrp, Target.predicted()));
                     nanos[k] = System.nanoTime() - s;

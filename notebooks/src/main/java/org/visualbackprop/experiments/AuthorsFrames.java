@@ -1,5 +1,6 @@
 package org.visualbackprop.experiments;
 
+import org.visualbackprop.explain.Explainer;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -10,9 +11,7 @@ import java.util.Locale;
 import java.util.stream.Stream;
 import org.visualbackprop.explain.Attribution;
 import org.visualbackprop.explain.Explanation;
-import org.visualbackprop.explain.Lrp;
 import org.visualbackprop.explain.Target;
-import org.visualbackprop.explain.VbpPlan;
 import org.visualbackprop.explain.VisualBackProp;
 import org.visualbackprop.image.Images;
 import org.visualbackprop.image.Pictures;
@@ -85,7 +84,7 @@ public final class AuthorsFrames {
     }
 
     /** Loads the model and every {@code img*.jpg} of {@code folder/frames} (in number order) and explains them together. */
-    public static AuthorsFrames load(Path folder, Lrp lrp) throws IOException {
+    public static AuthorsFrames load(Path folder, String compared) throws IOException {
         long start = System.nanoTime();
         TorchModel model = TorchImport.load(folder.resolve("model.t7b"));
         Network net = model.network();
@@ -101,10 +100,11 @@ public final class AuthorsFrames {
             xs.add(Images.load(f, net.inputShape().c(), net.inputShape().h(), net.inputShape().w(), Images.Fit.EXACT));
         }
         Tensor x = Tensor.stack(xs);
-        VbpPlan plan = VbpPlan.of(net);
-        Trace t = VisualBackProp.trace(net, plan, x, Mode.BATCH_STATISTICS, null);
-        Explanation e = VisualBackProp.explain(t, plan);
-        Attribution a = lrp.attribute(t, Target.predicted());
+        Explainer vbp = Explainer.of("vbp", net);
+        Explainer other = Explainer.of(compared, net);
+        Trace t = Explainer.trace(net, x, Mode.BATCH_STATISTICS, null, List.of(vbp, other));
+        Explanation e = vbp.explain(t, Target.predicted()).details().orElseThrow();
+        Attribution a = other.explain(t, Target.predicted());
         List<Frame> out = new ArrayList<>();
         for (int i = 0; i < files.size(); i++) {
             String name = files.get(i).getFileName().toString();

@@ -1,5 +1,6 @@
 package org.visualbackprop.experiments;
 
+import org.visualbackprop.explain.Explainer;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -11,10 +12,8 @@ import org.visualbackprop.data.SignClass;
 import org.visualbackprop.data.TrafficSigns;
 import org.visualbackprop.explain.Attribution;
 import org.visualbackprop.explain.Explanation;
-import org.visualbackprop.explain.Lrp;
 import org.visualbackprop.explain.MaskMass;
 import org.visualbackprop.explain.Target;
-import org.visualbackprop.explain.VbpPlan;
 import org.visualbackprop.explain.VisualBackProp;
 import org.visualbackprop.image.Images;
 import org.visualbackprop.image.Pictures;
@@ -187,11 +186,11 @@ public final class ClassifierFigures {
         }
         Batch shown = Datasets.batch(test, idx);
         this.shownInputs = shown.inputs();
-        Lrp lrp = Lrp.paper();
-        VbpPlan plan = VbpPlan.of(network);
-        Trace t = VisualBackProp.trace(network, plan, shownInputs, Mode.EVAL, null);
-        Explanation e = VisualBackProp.explain(t, plan);
-        Attribution a = lrp.attribute(t, Target.predicted());
+        Explainer vbp = Explainer.of("vbp", network);
+        Explainer lrp = Explainer.of("lrp", network);
+        Trace t = Explainer.trace(network, shownInputs, Mode.EVAL, null, List.of(vbp, lrp));
+        Explanation e = vbp.explain(t, Target.predicted()).details().orElseThrow();
+        Attribution a = lrp.explain(t, Target.predicted());
         for (int i = 0; i < n; i++) {
             shownTruth[i] = (int) shown.targets().data()[i];
             shownPredicted[i] = a.target(i);
@@ -306,8 +305,8 @@ public final class ClassifierFigures {
     }
 
     /** {accuracy, samples measured, mean area share, mean VBP share, mean LRP share} over the held-out set. */
-    private static double[] measure(Network network, Dataset test, Source source, Lrp lrp, int batch) {
-        VbpPlan plan = VbpPlan.of(network);
+    private static double[] measure(Network network, Dataset test, Source source, Explainer lrp, int batch) {
+        Explainer vbpExplainer = Explainer.of("vbp", network);
         Trace trace = null;
         int correct = 0;
         int counted = 0;
@@ -317,9 +316,9 @@ public final class ClassifierFigures {
         for (int from = 0; from < test.size(); from += batch) {
             int to = Math.min(test.size(), from + batch);
             Batch b = Datasets.batch(test, from, to);
-            trace = VisualBackProp.trace(network, plan, b.inputs(), Mode.EVAL, trace);
-            Explanation e = VisualBackProp.explain(trace, plan);
-            Attribution a = lrp.attribute(trace, Target.predicted());
+            trace = Explainer.trace(network, b.inputs(), Mode.EVAL, trace, List.of(vbpExplainer, lrp));
+            Explanation e = vbpExplainer.explain(trace, Target.predicted()).details().orElseThrow();
+            Attribution a = lrp.explain(trace, Target.predicted());
             for (int i = 0; i < to - from; i++) {
                 if (a.target(i) == (int) b.targets().data()[i]) {
                     correct++;

@@ -1,5 +1,7 @@
 package org.visualbackprop.experiments;
 
+import org.visualbackprop.explain.Target;
+import org.visualbackprop.explain.Explainer;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -20,9 +22,7 @@ import org.visualbackprop.explain.VisualBackProp;
 import org.visualbackprop.image.Images;
 import org.visualbackprop.image.Pictures;
 import org.visualbackprop.nets.PaperNets;
-import org.visualbackprop.nn.Mode;
 import org.visualbackprop.nn.Network;
-import org.visualbackprop.nn.Trace;
 import org.visualbackprop.tensor.Shape;
 import org.visualbackprop.tensor.Tensor;
 
@@ -94,9 +94,7 @@ public final class MethodFigures {
 
     /** VisualBackProp of a batch through {@code net}: a traced forward pass in evaluation mode, then the backward sweep. */
     public static Explanation explain(Network net, Tensor x) {
-        VbpPlan plan = VbpPlan.of(net);
-        Trace trace = VisualBackProp.trace(net, plan, x, Mode.EVAL, null);
-        return VisualBackProp.explain(trace, plan);
+        return Explainer.of("vbp", net).explain(x, Target.predicted()).details().orElseThrow();
     }
 
     public Config config() {

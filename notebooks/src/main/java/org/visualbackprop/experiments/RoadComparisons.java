@@ -1,5 +1,6 @@
 package org.visualbackprop.experiments;
 
+import org.visualbackprop.explain.Explainer;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -15,10 +16,8 @@ import org.visualbackprop.data.RoadView;
 import org.visualbackprop.data.SceneKind;
 import org.visualbackprop.explain.Attribution;
 import org.visualbackprop.explain.Explanation;
-import org.visualbackprop.explain.Lrp;
 import org.visualbackprop.explain.MaskMass;
 import org.visualbackprop.explain.Target;
-import org.visualbackprop.explain.VbpPlan;
 import org.visualbackprop.explain.VisualBackProp;
 import org.visualbackprop.image.Pictures;
 import org.visualbackprop.nn.Mode;
@@ -121,13 +120,13 @@ public final class RoadComparisons {
     private final Map<RoadView, Network> networks;
     private final Map<Situation, Map<RoadView, List<Frame>>> frames;
     private final long seed;
-    private final Lrp lrp;
+    private final String compared;
 
-    private RoadComparisons(Map<RoadView, Network> networks, Map<Situation, Map<RoadView, List<Frame>>> frames, long seed, Lrp lrp) {
+    private RoadComparisons(Map<RoadView, Network> networks, Map<Situation, Map<RoadView, List<Frame>>> frames, long seed, String compared) {
         this.networks = networks;
         this.frames = frames;
         this.seed = seed;
-        this.lrp = lrp;
+        this.compared = compared;
     }
 
     /**
@@ -136,11 +135,12 @@ public final class RoadComparisons {
      * @param networks     one steering network per view (trained on normalized targets), for example from {@link TrainingFigures}
      * @param trainingSeed the seed their training scenes came from; the scenes shown come from {@code trainingSeed +}
      *                     {@link #SHOWCASE_OFFSET}, which training never saw
-     * @param lrp          the LRP rule, normally {@link Lrp#paper()}
+     * @param compared     the method VisualBackProp is shown beside ({@link Explainer#names()}), normally {@code "lrp"}:
+     *                     the paper's LRP-epsilon, epsilon 100
      */
-    public static RoadComparisons of(Map<RoadView, Network> networks, long trainingSeed, Lrp lrp) {
+    public static RoadComparisons of(Map<RoadView, Network> networks, long trainingSeed, String compared) {
         long seed = trainingSeed + SHOWCASE_OFFSET;
-        Objects.requireNonNull(lrp, "lrp");
+        Objects.requireNonNull(compared, "compared");
         for (RoadView v : RoadView.values()) {
             Objects.requireNonNull(networks.get(v), () -> "no network for the " + v + " view");
         }
@@ -162,11 +162,11 @@ public final class RoadComparisons {
                         titles.add(s.title().toLowerCase(Locale.ROOT));
                     }
                 }
-                byView.put(v, explain(networks.get(v), fs, titles, lrp, s.label()));
+                byView.put(v, explain(networks.get(v), fs, titles, Explainer.of(compared, networks.get(v)), s.label()));
             }
             all.put(s, byView);
         }
-        return new RoadComparisons(new EnumMap<>(networks), all, trainingSeed, lrp);
+        return new RoadComparisons(new EnumMap<>(networks), all, trainingSeed, compared);
     }
 
     /**
@@ -197,11 +197,12 @@ public final class RoadComparisons {
     }
 
     /** VisualBackProp and LRP of frames in one batch (evaluation mode), with the share of each on {@code label}. */
-    static List<Frame> explain(Network network, List<RoadFrame> frames, List<String> titles, Lrp lrp, Label label) {
-        VbpPlan plan = VbpPlan.of(network);
-        Trace t = VisualBackProp.trace(network, plan, Tensor.stack(frames.stream().map(RoadFrame::image).toList()), Mode.EVAL, null);
-        Explanation e = VisualBackProp.explain(t, plan);
-        Attribution a = lrp.attribute(t, Target.predicted());
+    static List<Frame> explain(Network network, List<RoadFrame> frames, List<String> titles, Explainer compared, Label label) {
+        Explainer vbpExplainer = Explainer.of("vbp", network);
+        Trace t = Explainer.trace(network, Tensor.stack(frames.stream().map(RoadFrame::image).toList()), Mode.EVAL, null,
+                List.of(vbpExplainer, compared));
+        Explanation e = vbpExplainer.explain(t, Target.predicted()).details().orElseThrow();
+        Attribution a = compared.explain(t, Target.predicted());
         List<Frame> out = new ArrayList<>();
         for (int i = 0; i < frames.size(); i++) {
             RoadFrame f = frames.get(i);
@@ -236,7 +237,8 @@ public final class RoadComparisons {
      * {@code trainingSeed ^} {@link #EVALUATION_SALT}): steering error, and where VisualBackProp and LRP put their mass.
      */
     public RoadEvaluation.Result evaluate(RoadView view, int frames) {
-        return RoadEvaluation.evaluate(networks.get(view), RoadScenes.of(seed ^ EVALUATION_SALT, frames, view), lrp, 16);
+        return RoadEvaluation.evaluate(networks.get(view), RoadScenes.of(seed ^ EVALUATION_SALT, frames, view),
+                Explainer.of(compared, networks.get(view)), 16);
     }
 
     /** One figure: rows of input | VisualBackProp | LRP for the situation's frames in one view, captioned as the paper's. */

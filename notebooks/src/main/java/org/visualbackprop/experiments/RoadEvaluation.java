@@ -1,5 +1,6 @@
 package org.visualbackprop.experiments;
 
+import org.visualbackprop.explain.Explainer;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -9,10 +10,8 @@ import org.visualbackprop.data.RoadFrame;
 import org.visualbackprop.data.RoadScenes;
 import org.visualbackprop.explain.Attribution;
 import org.visualbackprop.explain.Explanation;
-import org.visualbackprop.explain.Lrp;
 import org.visualbackprop.explain.MaskMass;
 import org.visualbackprop.explain.Target;
-import org.visualbackprop.explain.VbpPlan;
 import org.visualbackprop.explain.VisualBackProp;
 import org.visualbackprop.image.Pictures;
 import org.visualbackprop.nn.Mode;
@@ -59,8 +58,8 @@ public final class RoadEvaluation {
      * Evaluates {@code network} (a one-output steering net trained on normalized targets) on the frames of
      * {@code data} in evaluation mode, {@code batch} frames at a time.
      */
-    public static Result evaluate(Network network, RoadScenes data, Lrp lrp, int batch) {
-        VbpPlan plan = VbpPlan.of(network);
+    public static Result evaluate(Network network, RoadScenes data, Explainer lrp, int batch) {
+        Explainer vbp = Explainer.of("vbp", network);
         double se = 0;
         double ae = 0;
         double sum = 0;
@@ -82,9 +81,9 @@ public final class RoadEvaluation {
                 images.add(f.image());
             }
             Tensor x = Tensor.stack(images);
-            trace = VisualBackProp.trace(network, plan, x, Mode.EVAL, trace);
-            Explanation e = VisualBackProp.explain(trace, plan);
-            Attribution a = lrp.attribute(trace, Target.predicted());
+            trace = Explainer.trace(network, x, Mode.EVAL, trace, List.of(vbp, lrp));
+            Explanation e = vbp.explain(trace, Target.predicted()).details().orElseThrow();
+            Attribution a = lrp.explain(trace, Target.predicted());
             for (int i = 0; i < frames.size(); i++) {
                 RoadFrame f = frames.get(i);
                 double predicted = trace.result().data()[i] * RoadScenes.NORMALIZING_DEGREES;

@@ -1,5 +1,6 @@
 package org.visualbackprop.experiments;
 
+import org.visualbackprop.explain.Explainer;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,9 +12,7 @@ import org.visualbackprop.data.RoadView;
 import org.visualbackprop.data.SceneKind;
 import org.visualbackprop.explain.Attribution;
 import org.visualbackprop.explain.Explanation;
-import org.visualbackprop.explain.Lrp;
 import org.visualbackprop.explain.Target;
-import org.visualbackprop.explain.VbpPlan;
 import org.visualbackprop.explain.VisualBackProp;
 import org.visualbackprop.image.Pictures;
 import org.visualbackprop.nn.Mode;
@@ -61,15 +60,15 @@ public final class RoadFigures {
      * Explains frames with VisualBackProp and LRP in one forward pass (evaluation mode). Predictions are read as
      * normalized steering ({@link RoadScenes#NORMALIZING_DEGREES} degrees per unit).
      */
-    public static List<Explained> explain(Network network, List<RoadFrame> frames, List<String> titles, Lrp lrp) {
+    public static List<Explained> explain(Network network, List<RoadFrame> frames, List<String> titles, Explainer compared) {
         List<Tensor> images = new ArrayList<>();
         for (RoadFrame f : frames) {
             images.add(f.image());
         }
-        VbpPlan plan = VbpPlan.of(network);
-        Trace t = VisualBackProp.trace(network, plan, Tensor.stack(images), Mode.EVAL, null);
-        Explanation e = VisualBackProp.explain(t, plan);
-        Attribution a = lrp.attribute(t, Target.predicted());
+        Explainer vbp = Explainer.of("vbp", network);
+        Trace t = Explainer.trace(network, Tensor.stack(images), Mode.EVAL, null, List.of(vbp, compared));
+        Explanation e = vbp.explain(t, Target.predicted()).details().orElseThrow();
+        Attribution a = compared.explain(t, Target.predicted());
         List<Explained> out = new ArrayList<>();
         for (int i = 0; i < frames.size(); i++) {
             out.add(new Explained(frames.get(i), titles.get(i), t.result().data()[i] * RoadScenes.NORMALIZING_DEGREES,

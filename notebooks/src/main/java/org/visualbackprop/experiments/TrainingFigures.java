@@ -1,5 +1,7 @@
 package org.visualbackprop.experiments;
 
+import org.visualbackprop.explain.Target;
+import org.visualbackprop.explain.Explainer;
 import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
@@ -18,12 +20,10 @@ import org.visualbackprop.data.RoadScenes;
 import org.visualbackprop.data.RoadView;
 import org.visualbackprop.explain.Explanation;
 import org.visualbackprop.explain.MaskMass;
-import org.visualbackprop.explain.VbpPlan;
 import org.visualbackprop.explain.VisualBackProp;
 import org.visualbackprop.image.Images;
 import org.visualbackprop.image.Pictures;
 import org.visualbackprop.nets.PaperNets;
-import org.visualbackprop.nn.Mode;
 import org.visualbackprop.nn.Network;
 import org.visualbackprop.tensor.Tensor;
 import org.visualbackprop.train.Loss;
@@ -233,8 +233,7 @@ public final class TrainingFigures {
     }
 
     private static Explanation explain(Network n, Tensor x) {
-        VbpPlan plan = VbpPlan.of(n);
-        return VisualBackProp.explain(VisualBackProp.trace(n, plan, x, Mode.EVAL, null), plan);
+        return Explainer.of("vbp", n).explain(x, Target.predicted()).details().orElseThrow();
     }
 
     /** {mean area share, mean mask-mass share} of lane markings over the frames that have any. */

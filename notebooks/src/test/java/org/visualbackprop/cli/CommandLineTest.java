@@ -52,7 +52,7 @@ class CommandLineTest {
 
     @Test
     void everyCommandHasHelp() {
-        for (String c : List.of("describe", "train", "explain")) {
+        for (String c : List.of("describe", "train", "explain", "export")) {
             Result r = run(c, "--help");
             assertEquals(0, r.status(), c);
             assertTrue(r.out().contains("Usage: vbp " + c), r.out());

@@ -43,6 +43,7 @@ class FiguresCommandTest {
         }
         assertTrue(html.contains("<table>") && html.contains("Spearman"), "the HTML tables and the text tables are on the page");
         assertTrue(r.out().contains("wrote " + images + " figures"), r.out());
+        assertTrue(OutputFolderTest.tree(dir).stream().noneMatch(f -> f.contains(".vbp-")), "no temporary file left: " + OutputFolderTest.tree(dir));
     }
 
     @Test

@@ -8,7 +8,6 @@ import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.visualbackprop.explain.Lrp;
 import org.visualbackprop.testing.AuthorsData;
 
 /** The authors' model on their frames (skipped when ../shared/authors is absent). */
@@ -17,7 +16,7 @@ class AuthorsFramesTest {
     @Test
     void explainsEveryFrameWithTheStatisticsOfTheBatch() throws Exception {
         Path folder = AuthorsData.model().getParent();
-        AuthorsFrames a = AuthorsFrames.load(folder, Lrp.paper());
+        AuthorsFrames a = AuthorsFrames.load(folder, "lrp");
         assertEquals(AuthorsData.FRAMES, a.frames().size());
         assertEquals("img1", a.frames().get(0).name());
         assertEquals("img10", a.frames().get(9).name(), "frames in number order");

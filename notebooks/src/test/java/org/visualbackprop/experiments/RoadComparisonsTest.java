@@ -13,7 +13,6 @@ import org.junit.jupiter.api.Test;
 import org.visualbackprop.data.Label;
 import org.visualbackprop.data.RoadFrame;
 import org.visualbackprop.data.RoadView;
-import org.visualbackprop.explain.Lrp;
 import org.visualbackprop.nets.PaperNets;
 import org.visualbackprop.nn.Network;
 
@@ -27,7 +26,7 @@ class RoadComparisonsTest {
         for (RoadView v : RoadView.values()) {
             nets.put(v, PaperNets.small(v.inputShape(), 1, false, 5));
         }
-        comparisons = RoadComparisons.of(nets, 1, Lrp.paper());
+        comparisons = RoadComparisons.of(nets, 1, "lrp");
     }
 
     @Test

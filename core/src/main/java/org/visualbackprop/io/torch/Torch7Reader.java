@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.visualbackprop.io.CorruptFileException;
+import org.visualbackprop.io.LimitExceededException;
+import org.visualbackprop.io.Limits;
 
 /**
  * Reads a Torch7 binary file ({@code torch.save(file, object)} in binary mode, the default; {@code .t7},
@@ -94,6 +96,7 @@ public final class Torch7Reader {
             throw new NoSuchFileException(file.toString(), null, "Torch7 file not found");
         }
         long size = Files.size(file);
+        Limits.check(Limits.Limit.ARRAY_BYTES, size, file.toString(), "the Torch7 file (read whole into memory)");
         if (size > Integer.MAX_VALUE - 8) {
             throw new CorruptFileException(file + ": " + size + " bytes is more than this reader holds in memory "
                     + "(at most " + (Integer.MAX_VALUE - 8) + ")");
@@ -105,9 +108,11 @@ public final class Torch7Reader {
      * Reads the one value {@code bytes} hold.
      *
      * @param source name for messages (a file name)
-     * @throws CorruptFileException when the bytes are truncated or corrupt
+     * @throws CorruptFileException   when the bytes are truncated or corrupt
+     * @throws LimitExceededException when a tensor repeats its storage's elements (overlapping strides) into more than
+     *                                {@link Limits.Limit#ARRAY_BYTES}
      */
-    public static Object read(byte[] bytes, String source) throws CorruptFileException {
+    public static Object read(byte[] bytes, String source) throws IOException {
         Torch7Reader r = new Torch7Reader(bytes, source);
         Object v = r.value(0, new Where(null, "value"));
         if (r.buf.hasRemaining()) {
@@ -117,7 +122,7 @@ public final class Torch7Reader {
         return v;
     }
 
-    private Object value(int depth, Where where) throws CorruptFileException {
+    private Object value(int depth, Where where) throws IOException {
         int at = buf.position();
         if (depth > MAX_DEPTH) {
             throw corrupt(at, "values nested more than " + MAX_DEPTH + " deep at " + where);
@@ -153,7 +158,7 @@ public final class Torch7Reader {
         }
     }
 
-    private Object table(int depth, Where where) throws CorruptFileException {
+    private Object table(int depth, Where where) throws IOException {
         int index = readInt("the table reference index of", where);
         if (memo.containsKey(index)) {
             return memo.get(index);
@@ -191,7 +196,7 @@ public final class Torch7Reader {
         return "[" + (key instanceof Double || key instanceof Boolean ? key.toString() : describe(key)) + "]";
     }
 
-    private Object torch(int depth, Where where) throws CorruptFileException {
+    private Object torch(int depth, Where where) throws IOException {
         int index = readInt("the torch object reference index of", where);
         if (memo.containsKey(index)) {
             return memo.get(index);
@@ -238,7 +243,7 @@ public final class Torch7Reader {
         }
     }
 
-    private TorchTensor tensor(String className, int depth, Where where) throws CorruptFileException {
+    private TorchTensor tensor(String className, int depth, Where where) throws IOException {
         int at = buf.position();
         int ndim = readInt("the number of dimensions of", where);
         if (ndim < 0 || ndim > MAX_DIMS) {
@@ -262,6 +267,14 @@ public final class Torch7Reader {
         String problem = TorchTensor.checkView(size, stride, offset1 - 1, storage);
         if (problem != null) {
             throw corrupt(at, "inconsistent tensor " + where + ": " + problem);
+        }
+        long n = TorchTensor.elementCount(size);
+        if (storage != null && n > storage.length()) {
+            // a view whose strides repeat elements (stride 0, overlaps): its dense copy can be far larger than the file
+            Limits.check(Limits.Limit.ARRAY_BYTES, 4 * n, source + ": at byte offset " + at,
+                    "the tensor " + where + " (sizes " + java.util.Arrays.toString(size) + ", strides "
+                            + java.util.Arrays.toString(stride) + ", read densely as float32 from a storage of " + storage.length()
+                            + " elements)");
         }
         return new TorchTensor(className, size, stride, offset1 - 1, storage);
     }

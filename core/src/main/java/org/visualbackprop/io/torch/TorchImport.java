@@ -60,7 +60,7 @@ import org.visualbackprop.tensor.Window;
 public final class TorchImport {
     /**
      * The input sizes (height x width) that {@link #inferInputShape} tries, in order: the paper's NetSVF input
-     * 125 x 640 (the authors' frames), NetHVF's 125 x 349 and the traffic-sign net's 125 x 125 (PAPER-NOTES section 2).
+     * 125 x 640 (the authors' frames), NetHVF's 125 x 349 and the traffic-sign net's 125 x 125 (docs/paper-notes.md, section 2).
      */
     public static final List<Size> CANDIDATE_SIZES = List.of(
             new Size(PaperNets.NETSVF_INPUT.h(), PaperNets.NETSVF_INPUT.w()),
@@ -115,7 +115,12 @@ public final class TorchImport {
      * @param source the file name, for messages
      */
     public static TorchModel convert(Object root, Shape inputShape, String source) throws IOException {
-        return new Converter(source).run(root, inputShape);
+        try {
+            return new Converter(source).run(root, inputShape);
+        } catch (ShapeException e) {
+            String m = String.valueOf(e.getMessage());
+            throw m.startsWith(source) ? e : new ShapeException(source + ": " + m);
+        }
     }
 
     /**
@@ -249,7 +254,20 @@ public final class TorchImport {
             if (layers.isEmpty()) {
                 throw new UnsupportedTorchModelException(source + ": the model has no layers");
             }
-            return new TorchModel(Network.of(inputShape, layers), source, modules, bnKinds, false);
+            Network net = Network.of(inputShape, layers);
+            java.util.Optional<Network.NonFiniteValue> bad = net.findNonFinite();
+            if (bad.isPresent()) {
+                int at = bad.get().layer();
+                String module = "";
+                for (TorchModel.Module m : modules) {
+                    if (at >= m.firstLayer() && at < m.firstLayer() + m.layerCount()) {
+                        module = m.className() + " at " + m.path() + ", ";
+                    }
+                }
+                throw new CorruptFileException(source + ": " + module + "converted to " + bad.get() + ": a model's weights and"
+                        + " statistics must be finite (the file is damaged, or was saved from a training run that diverged)");
+            }
+            return new TorchModel(net, source, modules, bnKinds, false);
         }
 
         /** The modules that make layers, in order, with nested Sequentials flattened. */

@@ -11,7 +11,7 @@
  *     giving a {@link org.visualbackprop.io.torch.TorchModel} (the network plus what was read).</li>
  * </ul>
  *
- * <p>The format (Torch7's {@code File.lua}, binary mode; PAPER-NOTES section 5): little-endian; every value starts
+ * <p>The format (Torch7's {@code File.lua}, binary mode; docs/paper-notes.md, section 5): little-endian; every value starts
  * with an int32 type tag: 0 nil, 1 number (float64), 2 string (int32 length and bytes), 3 table, 4 torch object,
  * 5 boolean (int32), 6 function, 7 and 8 recursive functions. Tables and torch objects then carry an int32 reference
  * index; an index seen before stands for the object already read. A table is an int32 entry count and that many

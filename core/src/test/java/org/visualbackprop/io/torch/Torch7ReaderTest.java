@@ -40,7 +40,7 @@ class Torch7ReaderTest {
         return b.array();
     }
 
-    private static Object read(Object root) throws CorruptFileException {
+    private static Object read(Object root) throws java.io.IOException {
         return Torch7Reader.read(Torch7Writer.bytes(root), "test.t7");
     }
 

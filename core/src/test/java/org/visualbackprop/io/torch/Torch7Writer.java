@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A small Torch7 binary writer for tests, written from the format's description (PAPER-NOTES section 5 and Torch7's
+ * A small Torch7 binary writer for tests, written from the format's description (docs/paper-notes.md, section 5 and Torch7's
  * {@code File.lua}), not from {@link Torch7Reader}: it lets tests build files by hand and compare what the reader
  * and the converter make of them with literal values.
  *
