@@ -15,7 +15,7 @@ import org.visualbackprop.drive.DriveRecorder;
 import org.visualbackprop.drive.FrameExplainer;
 import org.visualbackprop.drive.FrameSource;
 import org.visualbackprop.engine.DevicePreference;
-import org.visualbackprop.explain.Lrp;
+import org.visualbackprop.explain.Explainer;
 import org.visualbackprop.nn.Network;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -109,15 +109,12 @@ final class DriveCommand implements Callable<Integer> {
         if (!(gaugeRange > 0) || Double.isInfinite(gaugeRange)) {
             throw new IllegalArgumentException("--gauge-range must be a positive number of degrees, got " + gaugeRange);
         }
-        List<FrameExplainer.Method> list = FrameExplainer.Method.parseList(methods);
+        List<String> list = FrameExplainer.parseList(methods);
         DevicePreference pref = DevicePreference.parse(device);
         DriveRecorder.Settings settings = new DriveRecorder.Settings(fps, outputDegrees, gaugeRange, Math.max(2, 5 * fps), "", gifEvery, gifWidth,
                 overlap);
         if (input != null && !Files.exists(input)) {
             throw new java.nio.file.NoSuchFileException(input.toString(), null, "--input not found");
-        }
-        if (Files.exists(out) && !Files.isDirectory(out)) {
-            throw new IllegalArgumentException("--out " + out + " is a file, not a folder");
         }
         Models.Loaded m = Models.resolve(model, seed, inputShape);
         Network net = m.network();
@@ -135,7 +132,8 @@ final class DriveCommand implements Callable<Integer> {
         }
         String modelName = modelName(m);
         settings = settings.withModel(modelName);
-        Lrp lrp = Lrp.epsilon(epsilon);
+        Explainer.Options options = Explainer.Options.defaults().withEpsilon(epsilon).withDevice(pref)
+                .withNotices(note -> System.err.println("vbp drive: " + note));
         FrameSource source;
         RoadDrive drive = null;
         double metresPerFrame = speed / fps;
@@ -146,43 +144,49 @@ final class DriveCommand implements Callable<Integer> {
         } else {
             source = FrameSource.open(input, v, frames == null ? Integer.MAX_VALUE : frames);
         }
-        Files.createDirectories(out);
-        Path mp4 = out.resolve("drive.mp4");
-        Path gifFile = gif ? out.resolve("drive.gif") : null;
-        Path csv = out.resolve("drive.csv");
-        DriveRecorder.Summary summary;
-        try (FrameExplainer explainer = new FrameExplainer(net, list, lrp, pref, note -> System.err.println("vbp drive: " + note))) {
-            System.out.println("model: " + modelName);
-            System.out.println("frames: " + source.describe());
-            if (drive != null) {
-                for (RoadDrive.Event e : drive.events()) {
-                    System.out.printf(Locale.ROOT, "  frames %d-%d: %s%n", Math.round(e.from() / metresPerFrame),
-                            Math.min(source.size() - 1, Math.round(e.to() / metresPerFrame)), e.description());
+        // outputs are written under temporary names and moved into place at the end: a failed drive leaves the folder as it was
+        try (OutputFolder folder = OutputFolder.create(out, "--out")) {
+            try {
+                Path mp4 = folder.streaming("drive.mp4");
+                Path gifFile = gif ? folder.streaming("drive.gif") : null;
+                Path csv = folder.streaming("drive.csv");
+                DriveRecorder.Summary summary;
+                try (FrameExplainer explainer = new FrameExplainer(net, list, options)) {
+                    System.out.println("model: " + modelName);
+                    System.out.println("frames: " + source.describe());
+                    if (drive != null) {
+                        for (RoadDrive.Event e : drive.events()) {
+                            System.out.printf(Locale.ROOT, "  frames %d-%d: %s%n", Math.round(e.from() / metresPerFrame),
+                                    Math.min(source.size() - 1, Math.round(e.to() / metresPerFrame)), e.description());
+                        }
+                    }
+                    System.out.println("methods: " + String.join(", ", list) + " on " + explainer.device() + ", batch 1");
+                    try (Progress progress = Progress.start("drive", source.size(), "frame", quiet)) {
+                        summary = DriveRecorder.record(source, explainer, settings, mp4, gifFile, csv, (i, note) -> {
+                            progress.step(1);
+                            progress.message(note);
+                        });
+                    }
                 }
-            }
-            System.out.println("methods: " + String.join(", ", list.stream().map(FrameExplainer.Method::id).toList()) + " on "
-                    + explainer.device() + ", batch 1");
-            try (Progress progress = Progress.start("drive", source.size(), "frame", quiet)) {
-                summary = DriveRecorder.record(source, explainer, settings, mp4, gifFile, csv, (i, note) -> {
-                    progress.step(1);
-                    progress.message(note);
-                });
+                StringBuilder report = new StringBuilder();
+                report.append(String.format(Locale.ROOT, "%d frames of %s, %s%n", summary.frames(), v, source.describe()));
+                report.append("model: ").append(modelName).append('\n');
+                report.append("device: ").append(summary.device()).append(", batch 1, ").append(Runtime.getRuntime().availableProcessors())
+                        .append(" processors, Java ").append(System.getProperty("java.version")).append(", ")
+                        .append(ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME)).append('\n');
+                report.append(summary.table());
+                if (!Double.isNaN(summary.rmseDegrees())) {
+                    report.append(String.format(Locale.ROOT, "steering error over the drive: RMSE %.1f degrees%n", summary.rmseDegrees()));
+                }
+                folder.stage("drive-summary.txt", tmp -> Files.writeString(tmp, report, StandardCharsets.UTF_8));
+                folder.commit();
+                System.out.print(report);
+                System.out.println("wrote " + out.resolve("drive.mp4") + (gifFile == null ? "" : ", " + out.resolve("drive.gif") + " ("
+                        + summary.gifFrames() + " frames)") + ", " + out.resolve("drive.csv") + ", " + out.resolve("drive-summary.txt"));
+            } catch (IOException | RuntimeException e) {
+                throw new CommandFailedException(Vbp.message(e) + "; " + folder.leftBehind() + " in " + out, e);
             }
         }
-        StringBuilder report = new StringBuilder();
-        report.append(String.format(Locale.ROOT, "%d frames of %s, %s%n", summary.frames(), v, source.describe()));
-        report.append("model: ").append(modelName).append('\n');
-        report.append("device: ").append(summary.device()).append(", batch 1, ").append(Runtime.getRuntime().availableProcessors())
-                .append(" processors, Java ").append(System.getProperty("java.version")).append(", ")
-                .append(ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME)).append('\n');
-        report.append(summary.table());
-        if (!Double.isNaN(summary.rmseDegrees())) {
-            report.append(String.format(Locale.ROOT, "steering error over the drive: RMSE %.1f degrees%n", summary.rmseDegrees()));
-        }
-        Files.writeString(out.resolve("drive-summary.txt"), report, StandardCharsets.UTF_8);
-        System.out.print(report);
-        System.out.println("wrote " + mp4 + (gifFile == null ? "" : ", " + gifFile + " (" + summary.gifFrames() + " frames)") + ", " + csv
-                + ", " + out.resolve("drive-summary.txt"));
         return 0;
     }
 

@@ -318,7 +318,7 @@ final class ExplainRun {
             if (!settings.pictures()) {
                 continue;
             }
-            double[] display = display(a, map);
+            double[] display = Pictures.display(a, map);
             sink.write(stem, "." + method + ".png", tmp -> Images.writePng(Pictures.heat(display, in.h(), in.w()), tmp));
             sink.write(stem, "." + method + "-overlay.png", tmp -> Images.writePng(Pictures.overlay(x, i, display), tmp));
             if (method.equals("vbp")) {
@@ -337,17 +337,6 @@ final class ExplainRun {
             double[] l = lrpDisplay;
             sink.write(stem, ".vbp-vs-lrp.png", tmp -> Images.writePng(Pictures.sideBySide(x, i, v, l), tmp));
         }
-    }
-
-    /**
-     * A map as the pictures show it: VisualBackProp's mask is already in [0, 1]; a non-negative saliency (the
-     * largest absolute gradient) is min-max scaled; signed maps show their positive part up to a high percentile.
-     */
-    static double[] display(Attribution a, double[] map) {
-        if (a.method().equals("vbp")) {
-            return map;
-        }
-        return a.reduction() == Attribution.Reduction.MAX_ABS ? Pictures.minMax(map) : Pictures.displayMask(map);
     }
 
     /**

@@ -150,11 +150,9 @@ public final class DriveRecorder {
      */
     public static Summary record(FrameSource source, FrameExplainer explainer, Settings settings, Path mp4, Path gif, Path csv,
             Listener listener) throws IOException {
-        List<FrameExplainer.Method> methods = explainer.methods();
+        List<String> methods = explainer.methods();
         List<String> stages = new ArrayList<>(List.of("source", "forward"));
-        for (FrameExplainer.Method m : methods) {
-            stages.add(m.id());
-        }
+        stages.addAll(methods);
         stages.add("draw");
         if (mp4 != null) {
             stages.add("mp4");
@@ -224,7 +222,7 @@ public final class DriveRecorder {
                             : String.format(Locale.ROOT, "%.1f ms/frame", recentMean(recent[1], frames, warmup, nanos[1]))));
                     for (int k = 0; k < methods.size(); k++) {
                         images.add(Pictures.overlay(x, 0, r.masks().get(k)));
-                        titles.add(String.format(Locale.ROOT, "%s   %s%s", methods.get(k).title(), warming ? "(warming up)"
+                        titles.add(String.format(Locale.ROOT, "%s   %s%s", FrameExplainer.title(methods.get(k)), warming ? "(warming up)"
                                 : String.format(Locale.ROOT, "%.2f ms/frame", recentMean(recent[2 + k], frames, warmup, nanos[2 + k])),
                                 isZero(r.masks().get(k)) ? "   (the map is zero on this frame)" : ""));
                     }

@@ -66,7 +66,7 @@ class DriveCommandTest {
             {new String[] {"--view", "hvf"}, "--view hvf gives frames of 1 x 125 x 349"},
             {new String[] {"--view", "sideways"}, "--view must be svf or hvf, got 'sideways'"},
             {new String[] {"--device", "warp"}, "unknown device 'warp'"},
-            {new String[] {"--device", "opencl-cpu", "--methods", "gradient"}, "runs vbp and lrp only, not gradient"},
+            {new String[] {"--device", "opencl-cpu", "--methods", "gradient"}, "gradient runs on Java threads only"},
             {new String[] {"--gif-every", "0"}, "--gif-every must be >= 1, got 0"},
             {new String[] {"--input", dir.resolve("nowhere").toString()}, "no such file"},
         };

@@ -19,9 +19,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.visualbackprop.data.RoadDrive;
 import org.visualbackprop.data.RoadView;
-import org.visualbackprop.engine.DevicePreference;
 import org.visualbackprop.explain.Explanation;
-import org.visualbackprop.explain.Lrp;
+import org.visualbackprop.explain.Explainer;
 import org.visualbackprop.explain.VisualBackProp;
 import org.visualbackprop.image.Pictures;
 import org.visualbackprop.nets.PaperNets;
@@ -51,8 +50,7 @@ class DriveRecorderTest {
         net = PaperNets.small(RoadView.SVF.inputShape(), 1, false, 3);
         drive = RoadDrive.generate(5, 10);
         FrameSource source = FrameSource.synthetic(drive, RoadView.SVF, FRAMES, STEP);
-        try (FrameExplainer ex = new FrameExplainer(net, List.of(FrameExplainer.Method.VBP, FrameExplainer.Method.LRP), Lrp.epsilon(100),
-                DevicePreference.JAVA, s -> { })) {
+        try (FrameExplainer ex = new FrameExplainer(net, List.of("vbp", "lrp"), Explainer.Options.defaults().withEpsilon(100))) {
             summary = DriveRecorder.record(source, ex, new DriveRecorder.Settings(30, 90, 90, 60, "test", GIF_EVERY, GIF_WIDTH, true),
                     dir.resolve("drive.mp4"), dir.resolve("drive.gif"), dir.resolve("drive.csv"), null);
         }
