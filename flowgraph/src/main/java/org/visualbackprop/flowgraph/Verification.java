@@ -91,7 +91,8 @@ public final class Verification {
      * as windows of conv l cover it, times {@code f_l}; inside the map with stride 1 that is {@code a_l b_l f_l}.
      * The windows covering a position are counted here literally from "output y sees inputs y*s - p .. y*s - p + k - 1",
      * not through {@link Window}. Also every vertex of {@code A_l} has (in-bounds kernel positions) x {@code f_(l-1)}
-     * neighbours in {@code A_(l-1)}.
+     * neighbours in {@code A_(l-1)}. A pooling layer (graphs of free activations only) joins each neuron to its own
+     * channel, so there {@code f_l} is replaced by 1.
      */
     public static Outcome lemma1(FlowGraph<?> g) {
         long worst = 0;
@@ -113,14 +114,15 @@ public final class Verification {
                     int left = ox * w.strideW() - w.padW();
                     cols += left <= ix && ix <= left + w.kernelW() - 1 ? 1 : 0;
                 }
-                long expected = (long) rows * cols * above.channels();
+                int fanOut = g.isPool(l) ? 1 : above.channels(); // a pool joins a neuron to its own channel only
+                long expected = (long) rows * cols * fanOut;
                 worst = Math.max(worst, Math.abs(g.outDegree(l - 1, u) - expected));
                 boolean stride1 = w.strideH() == 1 && w.strideW() == 1;
                 boolean inside = iy >= w.kernelH() - 1 - w.padH() && iy <= below.height() - w.kernelH() + w.padH()
                         && ix >= w.kernelW() - 1 - w.padW() && ix <= below.width() - w.kernelW() + w.padW();
                 if (stride1 && inside) {
                     interior++;
-                    worst = Math.max(worst, Math.abs(g.outDegree(l - 1, u) - (long) w.kernelH() * w.kernelW() * above.channels()));
+                    worst = Math.max(worst, Math.abs(g.outDegree(l - 1, u) - (long) w.kernelH() * w.kernelW() * fanOut));
                 }
             }
             for (int v = 0; v < above.size(); v++) {
@@ -128,7 +130,7 @@ public final class Verification {
                 int left = above.columnOf(v) * w.strideW() - w.padW();
                 int rows = Math.min(below.height(), top + w.kernelH()) - Math.max(0, top);
                 int cols = Math.min(below.width(), left + w.kernelW()) - Math.max(0, left);
-                worst = Math.max(worst, Math.abs(g.inDegree(l, v) - (long) rows * cols * below.channels()));
+                worst = Math.max(worst, Math.abs(g.inDegree(l, v) - (long) rows * cols * (g.isPool(l) ? 1 : below.channels())));
             }
         }
         return Outcome.exact(worst, "degrees of " + g.edgeCount() + " edges, " + interior + " interior stride-1 vertices");
