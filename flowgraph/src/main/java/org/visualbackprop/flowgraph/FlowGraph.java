@@ -445,7 +445,7 @@ public final class FlowGraph<T> {
 
     /**
      * The graph of {@code network}'s geometry with every activation a free value, for symbolic proofs: Theorem 1 as an
-     * identity of polynomials in the activations (PAPER-NOTES: VisualBackProp never reads the weights, so when both
+     * identity of polynomials in the activations (VisualBackProp never reads the weights, so when both
      * sides agree as polynomials in free activations they agree for every weight, bias and input). The parts and edges
      * are those of {@link #of(Network, Tensor, Field)} (the same {@link Window} walk); nothing is computed forward, so
      * the graph has no weights, biases or pre-activations ({@link #factor} answers only {@link Quantity#VBP} and

@@ -35,8 +35,11 @@ import org.visualbackprop.tensor.Window;
  * equality. <b>Float</b>: larger real-valued nets; core's float32 code (VisualBackProp, LRP, the backward pass, Ñ as a
  * core network) against the flow graph in double precision, within {@link Tolerances#FLOAT32}.
  *
- * <p>The property tests in {@code proofs-tests} are the primary checks; this class makes the same checks available
- * outside JUnit. Library code: it does not print.
+ * <p>Each statement is defined here once: {@code vbp verify} runs these checks on seeded random nets, and the jqwik
+ * properties of {@code proofs-tests} run the same checks on jqwik's nets (with jqwik's shrinking); the symbolic proofs
+ * ({@code org.visualbackprop.flowgraph.symbolic}) reuse {@link #lemma1}. What the tests add are independent oracles (a
+ * literal reading of Section 4, hand-worked examples), not second copies of a statement. Library code: it does not
+ * print.
  */
 public final class Verification {
     private Verification() {
@@ -232,8 +235,9 @@ public final class Verification {
     }
 
     /**
-     * Whether Ñ built with the given reading reproduces every activation of the graph's network exactly (the outcome
-     * holds when it does). With {@link Lemma2Reading#SOURCE}, the lemma as worded, it usually does not: the erratum.
+     * Whether Ñ built with the given reading has no biases and reproduces every activation of the graph's network
+     * exactly (the outcome holds when it does). With {@link Lemma2Reading#SOURCE}, the lemma as worded, it usually does
+     * not: the erratum.
      */
     public static <T> Outcome lemma2(FlowGraph<T> g, Lemma2Reading reading) {
         FlowGraph<T> tilde = g.reweighted(reading);
@@ -242,6 +246,10 @@ public final class Verification {
         String first = null;
         for (int l = 1; l <= g.depth(); l++) {
             for (int v = 0; v < g.part(l).size(); v++) {
+                if (!f.isZero(tilde.bias(l, v)) && first == null) {
+                    first = "Ñ has a bias at " + g.part(l).describe(v) + ": " + f.format(tilde.bias(l, v));
+                    diff = Math.max(diff, Math.abs(f.toDouble(tilde.bias(l, v))));
+                }
                 T d = f.subtract(tilde.activation(l, v), g.activation(l, v));
                 if (!f.isZero(d) && first == null) {
                     first = g.part(l).describe(v) + ": N has a = " + f.format(g.activation(l, v)) + ", Ñ has "
@@ -684,7 +692,10 @@ public final class Verification {
     }
 
     /**
-     * Greedy shrinking (for the command line; the property tests let jqwik shrink): while some simpler net still
+     * Greedy shrinking, for the command line only: {@code vbp verify} runs outside the jqwik engine, and jqwik shrinks a
+     * value only inside a property run (its shrinking has no public API to call on a given value), so the CLI needs its
+     * own to print a small counterexample; the property tests ({@code proofs-tests}) check the same statements and let
+     * jqwik shrink. While some simpler net still
      * satisfies {@code fails}, take it. Simpler: a block less at the top, the top block with one output channel, no
      * BatchNorm, no bias, a weight, bias or input value set to 0 or to its sign, the input cropped by a row or column.
      */

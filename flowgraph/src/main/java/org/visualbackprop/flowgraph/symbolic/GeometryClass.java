@@ -82,7 +82,7 @@ public record GeometryClass(int maxDepth, int maxKernel, int maxStride, int maxP
         for (int c = 1; c <= maxInChannels; c++) {
             for (int h = 1; h <= maxSize; h++) {
                 for (int w = 1; w <= maxSize; w++) {
-                    extend(c, h, w, c, h, w, new ArrayList<>(), convs, poolWindows, out);
+                    extend(c, h, w, h, w, new ArrayList<>(), convs, poolWindows, out);
                 }
             }
         }
@@ -101,39 +101,29 @@ public record GeometryClass(int maxDepth, int maxKernel, int maxStride, int maxP
         return sorted;
     }
 
-    private void extend(int c0, int h0, int w0, int c, int h, int w, List<Geometry.Layer> layers, List<Window> convs,
+    /** Every continuation of {@code layers} (on a c x h x w map): a conv layer, and after a conv a pool then a conv. */
+    private void extend(int c0, int h0, int w0, int h, int w, List<Geometry.Layer> layers, List<Window> convs,
                         List<Window> poolWindows, List<Geometry> out) {
         int depth = (int) layers.stream().filter(l -> !l.pool()).count();
         if (depth == maxDepth) {
             return;
         }
+        addConv(c0, h0, w0, h, w, layers, convs, poolWindows, out);
         boolean afterConv = !layers.isEmpty() && !layers.get(layers.size() - 1).pool();
-        for (Window win : convs) {
-            if (!win.fits(h, w)) {
-                continue;
-            }
-            for (int f = 1; f <= maxChannels; f++) {
-                layers.add(Geometry.Layer.conv(win, f));
-                out.add(new Geometry(c0, h0, w0, layers));
-                extend(c0, h0, w0, f, win.outH(h), win.outW(w), layers, convs, poolWindows, out);
-                layers.remove(layers.size() - 1);
-            }
-        }
-        if (afterConv && depth < maxDepth) {
+        if (afterConv) {
             for (Window win : poolWindows) {
-                if (!win.fits(h, w)) {
-                    continue;
+                if (win.fits(h, w)) {
+                    layers.add(Geometry.Layer.pool(win));
+                    addConv(c0, h0, w0, win.outH(h), win.outW(w), layers, convs, poolWindows, out); // a pool is never last
+                    layers.remove(layers.size() - 1);
                 }
-                layers.add(Geometry.Layer.pool(win));
-                extendAfterPool(c0, h0, w0, c, win.outH(h), win.outW(w), layers, convs, poolWindows, out);
-                layers.remove(layers.size() - 1);
             }
         }
     }
 
-    /** After a pool comes a conv (never a second pool, never the end). */
-    private void extendAfterPool(int c0, int h0, int w0, int c, int h, int w, List<Geometry.Layer> layers, List<Window> convs,
-                                 List<Window> poolWindows, List<Geometry> out) {
+    /** Every conv layer that fits an h x w map after {@code layers}, each a geometry, then extended. */
+    private void addConv(int c0, int h0, int w0, int h, int w, List<Geometry.Layer> layers, List<Window> convs,
+                         List<Window> poolWindows, List<Geometry> out) {
         for (Window win : convs) {
             if (!win.fits(h, w)) {
                 continue;
@@ -141,7 +131,7 @@ public record GeometryClass(int maxDepth, int maxKernel, int maxStride, int maxP
             for (int f = 1; f <= maxChannels; f++) {
                 layers.add(Geometry.Layer.conv(win, f));
                 out.add(new Geometry(c0, h0, w0, layers));
-                extend(c0, h0, w0, f, win.outH(h), win.outW(w), layers, convs, poolWindows, out);
+                extend(c0, h0, w0, win.outH(h), win.outW(w), layers, convs, poolWindows, out);
                 layers.remove(layers.size() - 1);
             }
         }
