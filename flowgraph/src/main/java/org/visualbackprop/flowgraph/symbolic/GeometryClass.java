@@ -140,8 +140,9 @@ public record GeometryClass(int maxDepth, int maxKernel, int maxStride, int maxP
     /** The bounds as the command line's options. */
     public String describe() {
         return "depth <= " + maxDepth + ", kernels <= " + maxKernel + ", strides <= " + maxStride + ", padding <= " + maxPadding
-                + (squareWindows ? " (same on both axes)" : " (per axis)") + ", inputs <= " + maxSize + "x" + maxSize + " with 1-"
-                + maxInChannels + " channels, 1-" + maxChannels + " channels per conv layer"
+                + (squareWindows ? " (same on both axes)" : " (per axis)") + ", inputs <= " + maxSize + "x" + maxSize + " with "
+                + (maxInChannels == 1 ? "1 channel" : "1-" + maxInChannels + " channels") + ", "
+                + (maxChannels == 1 ? "1 channel" : "1-" + maxChannels + " channels") + " per conv layer"
                 + (pools ? ", with and without a max-pooling layer between convs" : ", no pooling");
     }
 }
