@@ -48,7 +48,8 @@ import org.visualbackprop.tensor.Window;
  * The products summed are chosen by a {@link Quantity}; {@link #phi()}, {@link #phiVbp()} and
  * {@link #phiDefinition1()} are eqs. 3, 4 and 1.
  *
- * <p>Immutable after construction (the input tensor and network are not kept).
+ * <p>Immutable after construction (the input tensor and network are not kept; the ratios a(v)/z(v) are computed once,
+ * on first use, safely across threads).
  *
  * @param <T> the number type of the field
  */
@@ -174,7 +175,8 @@ public final class FlowGraph<T> {
     private final List<T[]> bias;
     private final List<T[]> z;
     private final List<T[]> a;
-    private final List<T[]> ratio;
+    // a(v)/z(v), computed on first use (symbolic graphs need it only for eq. 3 and Ñ, and it is their costliest step)
+    private volatile List<T[]> ratio;
 
     private FlowGraph(Field<T> field, List<Part> parts, List<Window> windows, int[][][] geometry, List<T[]> weight,
                       List<T[]> bias, T[] input) {
@@ -225,25 +227,21 @@ public final class FlowGraph<T> {
             this.bias = null;
             this.z = null;
             this.a = Collections.unmodifiableList(as);
-            this.ratio = null;
             return;
         }
         this.weight = List.copyOf(weight);
         List<T[]> bs = new ArrayList<>();
         List<T[]> zs = new ArrayList<>();
         List<T[]> as = new ArrayList<>();
-        List<T[]> rs = new ArrayList<>();
         bs.add(null);
         zs.add(null);
         as.add(input.clone());
-        rs.add(null);
         for (int l = 1; l <= layers; l++) {
             T[] w = weight.get(l - 1);
             T[] below = as.get(l - 1);
             int n = parts.get(l).size();
             T[] zl = field.newArray(n);
             T[] al = field.newArray(n);
-            T[] rl = field.newArray(n);
             T[] bl = bias.get(l - 1);
             int[] start = inStart[l - 1];
             int[] s = src[l - 1];
@@ -254,17 +252,39 @@ public final class FlowGraph<T> {
                 }
                 zl[v] = sum;
                 al[v] = activation.apply(l, v, field.subtract(sum, bl[v]));
-                rl[v] = field.ratio(al[v], sum);
             }
             bs.add(bl.clone());
             zs.add(zl);
             as.add(al);
-            rs.add(rl);
         }
         this.bias = Collections.unmodifiableList(bs);
         this.z = Collections.unmodifiableList(zs);
         this.a = Collections.unmodifiableList(as);
-        this.ratio = Collections.unmodifiableList(rs);
+    }
+
+    /** {@code a(v) / z(v)} with {@code x/0 := 0} per part (null at 0), computed once, on first use. */
+    private List<T[]> ratios() {
+        List<T[]> r = ratio;
+        if (r == null) {
+            synchronized (this) {
+                r = ratio;
+                if (r == null) {
+                    checkComputed("a(v) / z(v)");
+                    List<T[]> rs = new ArrayList<>();
+                    rs.add(null);
+                    for (int l = 1; l < a.size(); l++) {
+                        T[] rl = field.newArray(a.get(l).length);
+                        for (int v = 0; v < rl.length; v++) {
+                            rl[v] = field.ratio(a.get(l)[v], z.get(l)[v]);
+                        }
+                        rs.add(rl);
+                    }
+                    r = Collections.unmodifiableList(rs);
+                    ratio = r;
+                }
+            }
+        }
+        return r;
     }
 
     // ------------------------------------------------------------------------------------------ construction
@@ -803,7 +823,7 @@ public final class FlowGraph<T> {
     /** {@code a(v) / z(v)} with {@code x/0 := 0} (l >= 1): the factor Lemma 2 multiplies v's incoming edges by. */
     public T ratio(int l, int node) {
         checkComputed("a(v) / z(v)");
-        return ratio.get(checkLayer(l))[node];
+        return ratios().get(checkLayer(l))[node];
     }
 
     /** True when {@code a(v) = 0} (l >= 1): a dead node, crossed in Figure 4. */
@@ -898,7 +918,7 @@ public final class FlowGraph<T> {
         }
         return switch (q) {
             case WEIGHTS -> weight.get(layer)[e];
-            case PHI -> field.multiply(weight.get(layer)[e], ratio.get(l)[t]);
+            case PHI -> field.multiply(weight.get(layer)[e], ratios().get(l)[t]);
             case VBP -> a.get(l)[t];
             case COUNT -> field.one();
         };
@@ -924,7 +944,7 @@ public final class FlowGraph<T> {
             for (int v = 0; v < g.length; v++) {
                 node[v] = switch (q) {
                     case WEIGHTS, COUNT -> g[v];
-                    case PHI -> field.multiply(ratio.get(k)[v], g[v]);
+                    case PHI -> field.multiply(ratios().get(k)[v], g[v]);
                     case VBP -> field.multiply(a.get(k)[v], g[v]);
                 };
             }
@@ -1079,7 +1099,7 @@ public final class FlowGraph<T> {
             T[] nw = field.newArray(w.length);
             for (int e = 0; e < w.length; e++) {
                 int t = dst[l - 1][e];
-                T c = reading == Lemma2Reading.TARGET ? ratio.get(l)[t]
+                T c = reading == Lemma2Reading.TARGET ? ratios().get(l)[t]
                         : field.ratio(a.get(l - 1)[src[l - 1][e]], z.get(l)[t]);
                 nw[e] = field.multiply(w[e], c);
             }
