@@ -48,7 +48,8 @@ import org.visualbackprop.tensor.Window;
  * The products summed are chosen by a {@link Quantity}; {@link #phi()}, {@link #phiVbp()} and
  * {@link #phiDefinition1()} are eqs. 3, 4 and 1.
  *
- * <p>Immutable after construction (the input tensor and network are not kept).
+ * <p>Immutable after construction (the input tensor and network are not kept; the ratios a(v)/z(v) are computed once,
+ * on first use, safely across threads).
  *
  * @param <T> the number type of the field
  */
@@ -109,6 +110,44 @@ public final class FlowGraph<T> {
         COUNT
     }
 
+    /**
+     * How a neuron's activation follows from its pre-activation {@code z(v) - b_v}: the ReLU {@code max(0, .)} for
+     * numbers ({@link #relu}); for symbolic values, whose sign is not defined, a fixed on/off pattern ({@link #pattern}:
+     * a unit that is on passes {@code z - b}, one that is off gives 0), so that the forward pass is a rational function
+     * of the weights, biases and inputs wherever the network realizes that pattern.
+     *
+     * @param <T> the number type
+     */
+    @FunctionalInterface
+    public interface Activation<T> {
+        /** {@code a(v)} of {@code node} of part {@code layer} (1 .. L) from {@code z(v) - b_v}. */
+        T apply(int layer, int node, T preActivation);
+
+        /** The ReLU, {@code max(0, x)}, decided by the field's sign. */
+        static <T> Activation<T> relu(Field<T> field) {
+            return (l, v, x) -> field.relu(x);
+        }
+
+        /** {@code on(l, v) ? x : 0}: the ReLU with its decisions fixed in advance. */
+        static <T> Activation<T> pattern(Field<T> field, UnitPattern on) {
+            return (l, v, x) -> on.isOn(l, v) ? x : field.zero();
+        }
+    }
+
+    /** Which units are on: a ReLU pattern for {@link Activation#pattern}. */
+    @FunctionalInterface
+    public interface UnitPattern {
+        /** True when neuron {@code node} of part {@code layer} (1 .. L) is on. */
+        boolean isOn(int layer, int node);
+    }
+
+    /** A value per neuron or per edge of a layer, for {@link #withValues}. */
+    @FunctionalInterface
+    public interface Values<T> {
+        /** The value of neuron (or edge) {@code index} of part (or layer) {@code layer}. */
+        T at(int layer, int index);
+    }
+
     /** Which neuron's activation Lemma 2's factor {@code c(e) = a_e / z(e)}, {@code e = (n1, n2)}, reads. */
     public enum Lemma2Reading {
         /** The activation of n2, the edge's target: what the proof of Lemma 2 and Lemma 3 need (PAPER-NOTES). */
@@ -120,6 +159,9 @@ public final class FlowGraph<T> {
     private final Field<T> field;
     private final List<Part> parts;
     private final List<Window> windows;
+    // per layer l = 1..L at index l-1: a max-pooling layer (only in graphs of free activations, see #ofFreeActivations)
+    private final boolean[] pooled;
+    private final Activation<T> activation;
     // per layer l = 1..L at index l-1; edges sorted by target, then source channel, then kernel position
     private final int[][] src;
     private final int[][] dst;
@@ -128,23 +170,35 @@ public final class FlowGraph<T> {
     private final int[][] inStart;
     private final int[][] outStart;
     private final int[][] outEdges;
-    // per part l = 0..L at index l (bias and z are null at 0)
+    // per part l = 0..L at index l (bias and z are null at 0); weight, bias, z and ratio are null in a graph of free
+    // activations
     private final List<T[]> bias;
     private final List<T[]> z;
     private final List<T[]> a;
-    private final List<T[]> ratio;
+    // a(v)/z(v), computed on first use (symbolic graphs need it only for eq. 3 and Ñ, and it is their costliest step)
+    private volatile List<T[]> ratio;
 
     private FlowGraph(Field<T> field, List<Part> parts, List<Window> windows, int[][][] geometry, List<T[]> weight,
                       List<T[]> bias, T[] input) {
+        this(field, parts, windows, new boolean[windows.size()], geometry, weight, bias, input, Activation.relu(field), null);
+    }
+
+    /**
+     * With {@code given} null: the forward pass from {@code input}, {@code weight} and {@code bias} through
+     * {@code activation}. Otherwise {@code given} holds {@code a} of every part 0 .. L and nothing is computed.
+     */
+    private FlowGraph(Field<T> field, List<Part> parts, List<Window> windows, boolean[] pooled, int[][][] geometry,
+                      List<T[]> weight, List<T[]> bias, T[] input, Activation<T> activation, List<T[]> given) {
         this.field = field;
         this.parts = List.copyOf(parts);
         this.windows = List.copyOf(windows);
+        this.pooled = pooled.clone();
+        this.activation = activation;
         int layers = windows.size();
         this.src = geometry[0];
         this.dst = geometry[1];
         this.kernelPos = geometry[2];
         this.inStart = geometry[3];
-        this.weight = List.copyOf(weight);
         this.outStart = new int[layers][];
         this.outEdges = new int[layers][];
         for (int l = 1; l <= layers; l++) {
@@ -164,21 +218,30 @@ public final class FlowGraph<T> {
             outStart[l - 1] = count;
             outEdges[l - 1] = edges;
         }
+        if (given != null) {
+            List<T[]> as = new ArrayList<>();
+            for (T[] v : given) {
+                as.add(v.clone());
+            }
+            this.weight = null;
+            this.bias = null;
+            this.z = null;
+            this.a = Collections.unmodifiableList(as);
+            return;
+        }
+        this.weight = List.copyOf(weight);
         List<T[]> bs = new ArrayList<>();
         List<T[]> zs = new ArrayList<>();
         List<T[]> as = new ArrayList<>();
-        List<T[]> rs = new ArrayList<>();
         bs.add(null);
         zs.add(null);
         as.add(input.clone());
-        rs.add(null);
         for (int l = 1; l <= layers; l++) {
             T[] w = weight.get(l - 1);
             T[] below = as.get(l - 1);
             int n = parts.get(l).size();
             T[] zl = field.newArray(n);
             T[] al = field.newArray(n);
-            T[] rl = field.newArray(n);
             T[] bl = bias.get(l - 1);
             int[] start = inStart[l - 1];
             int[] s = src[l - 1];
@@ -188,18 +251,40 @@ public final class FlowGraph<T> {
                     sum = field.add(sum, field.multiply(w[e], below[s[e]]));
                 }
                 zl[v] = sum;
-                al[v] = field.relu(field.subtract(sum, bl[v]));
-                rl[v] = field.ratio(al[v], sum);
+                al[v] = activation.apply(l, v, field.subtract(sum, bl[v]));
             }
             bs.add(bl.clone());
             zs.add(zl);
             as.add(al);
-            rs.add(rl);
         }
         this.bias = Collections.unmodifiableList(bs);
         this.z = Collections.unmodifiableList(zs);
         this.a = Collections.unmodifiableList(as);
-        this.ratio = Collections.unmodifiableList(rs);
+    }
+
+    /** {@code a(v) / z(v)} with {@code x/0 := 0} per part (null at 0), computed once, on first use. */
+    private List<T[]> ratios() {
+        List<T[]> r = ratio;
+        if (r == null) {
+            synchronized (this) {
+                r = ratio;
+                if (r == null) {
+                    checkComputed("a(v) / z(v)");
+                    List<T[]> rs = new ArrayList<>();
+                    rs.add(null);
+                    for (int l = 1; l < a.size(); l++) {
+                        T[] rl = field.newArray(a.get(l).length);
+                        for (int v = 0; v < rl.length; v++) {
+                            rl[v] = field.ratio(a.get(l)[v], z.get(l)[v]);
+                        }
+                        rs.add(rl);
+                    }
+                    r = Collections.unmodifiableList(rs);
+                    ratio = r;
+                }
+            }
+        }
+        return r;
     }
 
     // ------------------------------------------------------------------------------------------ construction
@@ -286,7 +371,7 @@ public final class FlowGraph<T> {
                     Window w = layer.window();
                     int outC = layer instanceof Conv2d c ? c.outChannels() : ((LocallyConnected2d) layer).outChannels();
                     Part p = new Part(parts.size(), name, outC, w.outH(below.height()), w.outW(below.width()));
-                    int[][] g = edges(below, p, w);
+                    int[][] g = edges(below, p, w, false);
                     float[] kw = layer instanceof Conv2d c ? c.weight().value().data() : ((LocallyConnected2d) layer).weight().value().data();
                     float[] kb = layer instanceof Conv2d c && c.bias() != null ? c.bias().value().data() : null;
                     boolean shared = layer instanceof Conv2d;
@@ -379,15 +464,182 @@ public final class FlowGraph<T> {
     }
 
     /**
-     * The edges from {@code below} to {@code above} through window {@code w}: for every target {@code (co, oy, ox)},
-     * every source channel, every kernel position {@code (ky, kx)} that {@link Window#inputStartH}/{@code W} place
-     * inside the input. Returns {source, target, kernel position ky*kw+kx, in-edge start per target}.
+     * The graph of {@code network}'s geometry with every activation a free value, for symbolic proofs: Theorem 1 as an
+     * identity of polynomials in the activations (VisualBackProp never reads the weights, so when both
+     * sides agree as polynomials in free activations they agree for every weight, bias and input). The parts and edges
+     * are those of {@link #of(Network, Tensor, Field)} (the same {@link Window} walk); nothing is computed forward, so
+     * the graph has no weights, biases or pre-activations ({@link #factor} answers only {@link Quantity#VBP} and
+     * {@link Quantity#COUNT}).
+     *
+     * <p>Max-pooling layers, which Section 4 does not have, are allowed here because VisualBackProp goes back through
+     * them ({@code VbpPlan}): a pool layer is a part of its own whose edges join each neuron to the pool outputs whose
+     * window covers it <em>in the same channel</em>, and whose neurons carry the value 1 (no activation, no channel
+     * mean: VisualBackProp scales up through a pool window with no product). So with pools, {@code phi_VBP} is the sum
+     * over paths of the products of the conv layers' activations, every window position counted (not only the max's
+     * winner), and {@code c} is the product of {@code 1/f_l} over the conv layers only.
+     *
+     * @param variables the values of every neuron of the input part and of each conv part (called with the part; a
+     *                  pool part is not asked), {@code part.size()} of them in neuron order
+     * @throws UnsupportedNetworkException for layers other than Conv2d, ReLU, MaxPool2d, Dropout before the first
+     *                                     Flatten or Dense, a conv without its ReLU, or no conv at all
      */
-    private static int[][] edges(Part below, Part above, Window w) {
+    public static <T> FlowGraph<T> ofFreeActivations(Network network, Field<T> field, java.util.function.Function<Part, T[]> variables) {
+        Objects.requireNonNull(field, "field");
+        Shape in = network.inputShape();
+        List<Part> parts = new ArrayList<>();
+        parts.add(new Part(0, "input", in.c(), in.h(), in.w()));
+        List<Window> windows = new ArrayList<>();
+        List<int[][]> geoms = new ArrayList<>();
+        List<Boolean> pools = new ArrayList<>();
+        Part open = null;
+        int[][] openGeom = null;
+        loop:
+        for (int i = 0; i < network.size(); i++) {
+            Layer layer = network.layer(i);
+            String name = network.name(i);
+            Part below = parts.get(parts.size() - 1);
+            switch (layer.kind()) {
+                case "Conv2d" -> {
+                    if (open != null) {
+                        throw new UnsupportedNetworkException("the flow graph needs a ReLU after every conv layer: " + open.name()
+                                + " is followed by " + name);
+                    }
+                    Window w = layer.window();
+                    open = new Part(parts.size(), name, ((Conv2d) layer).outChannels(), w.outH(below.height()), w.outW(below.width()));
+                    openGeom = edges(below, open, w, false);
+                    windows.add(w);
+                }
+                case "ReLU" -> {
+                    if (open == null) {
+                        throw new UnsupportedNetworkException("the flow graph reads ReLUs only after a conv layer: " + name);
+                    }
+                    parts.add(open);
+                    geoms.add(openGeom);
+                    pools.add(false);
+                    open = null;
+                }
+                case "MaxPool2d" -> {
+                    if (open != null) {
+                        throw new UnsupportedNetworkException("the flow graph needs a ReLU after every conv layer: " + open.name()
+                                + " is followed by " + name);
+                    }
+                    Window w = layer.window();
+                    Part p = new Part(parts.size(), name, below.channels(), w.outH(below.height()), w.outW(below.width()));
+                    parts.add(p);
+                    geoms.add(edges(below, p, w, true));
+                    windows.add(w);
+                    pools.add(true);
+                }
+                case "Dropout" -> {
+                    // identity in evaluation mode
+                }
+                case "Flatten", "Dense" -> {
+                    break loop;
+                }
+                default -> throw new UnsupportedNetworkException("the flow graph of free activations cannot go through " + name
+                        + " (" + layer.kind() + "): its feature extractor may hold Conv2d, ReLU, MaxPool2d and Dropout");
+            }
+        }
+        if (open != null) {
+            throw new UnsupportedNetworkException("the flow graph needs a ReLU after every conv layer: " + open.name() + " has none");
+        }
+        // pool layers after the last conv play no part (as in VbpPlan)
+        while (!pools.isEmpty() && pools.get(pools.size() - 1)) {
+            int last = pools.size() - 1;
+            pools.remove(last);
+            geoms.remove(last);
+            windows.remove(last);
+            parts.remove(parts.size() - 1);
+        }
+        if (parts.size() == 1) {
+            throw new UnsupportedNetworkException("the flow graph needs at least one conv layer followed by a ReLU (" + network + ")");
+        }
+        boolean[] pooled = new boolean[pools.size()];
+        List<T[]> given = new ArrayList<>();
+        for (Part p : parts) {
+            T[] v;
+            if (p.index() > 0 && pools.get(p.index() - 1)) {
+                v = field.newArray(p.size());
+                java.util.Arrays.fill(v, field.one());
+                pooled[p.index() - 1] = true;
+            } else {
+                v = variables.apply(p);
+                if (v.length != p.size()) {
+                    throw new IllegalArgumentException("part " + p.name() + " has " + p.size() + " neurons, got " + v.length + " values");
+                }
+            }
+            given.add(v);
+        }
+        return new FlowGraph<>(field, parts, windows, pooled, stack(geoms), null, null, null, null, given);
+    }
+
+    /**
+     * The same graph (parts and edges) with other values, possibly in another field, and its forward pass run afresh:
+     * {@code a(v) = activation(z(v) - b_v)}, {@code z(v) = sum over v's edges of w_e a(source)}. With
+     * {@link Field} values that are polynomials or rational functions in the weights, biases and inputs and an
+     * {@link Activation#pattern}, every activation is a rational function: Lemmas 2 and 3 then become identities to
+     * check symbolically for that pattern.
+     *
+     * @param input   {@code v(X)} per input neuron
+     * @param weights {@code w_e} per layer l (1 .. L) and edge (numbered as {@link #edgeSource})
+     * @param biases  the paper's {@code b_v} per part l (1 .. L) and neuron
+     * @throws IllegalStateException for a graph with pooling layers
+     */
+    public <U> FlowGraph<U> withValues(Field<U> f, U[] input, Values<U> weights, Values<U> biases, Activation<U> activation) {
+        for (boolean p : pooled) {
+            if (p) {
+                throw new IllegalStateException("the forward pass of a flow graph has no pooling (Section 4 has none): " + describe());
+            }
+        }
+        if (input.length != part(0).size()) {
+            throw new IllegalArgumentException("the input part has " + part(0).size() + " neurons, got " + input.length + " values");
+        }
+        List<U[]> ws = new ArrayList<>();
+        List<U[]> bs = new ArrayList<>();
+        for (int l = 1; l <= depth(); l++) {
+            U[] w = f.newArray(edgeCount(l));
+            for (int e = 0; e < w.length; e++) {
+                w[e] = Objects.requireNonNull(weights.at(l, e), "weight");
+            }
+            ws.add(w);
+            U[] b = f.newArray(part(l).size());
+            for (int v = 0; v < b.length; v++) {
+                b[v] = Objects.requireNonNull(biases.at(l, v), "bias");
+            }
+            bs.add(b);
+        }
+        int[][][] geometry = {src, dst, kernelPos, inStart};
+        return new FlowGraph<>(f, parts, windows, pooled, geometry, ws, bs, input.clone(), activation, null);
+    }
+
+    /** True when layer {@code l} (1 .. L) is a max-pooling layer (only in a graph of {@link #ofFreeActivations}). */
+    public boolean isPool(int l) {
+        return pooled[checkLayer(l) - 1];
+    }
+
+    /** True when the activations were given, not computed ({@link #ofFreeActivations}). */
+    public boolean hasFreeActivations() {
+        return weight == null;
+    }
+
+    private void checkComputed(String what) {
+        if (weight == null) {
+            throw new IllegalStateException(what + " is not defined in a graph of free activations (nothing was computed "
+                    + "forward): " + describe());
+        }
+    }
+
+    /**
+     * The edges from {@code below} to {@code above} through window {@code w}: for every target {@code (co, oy, ox)},
+     * every source channel (only {@code co} itself when {@code channelWise}, as in pooling), every kernel position
+     * {@code (ky, kx)} that {@link Window#inputStartH}/{@code W} place inside the input. Returns {source, target,
+     * kernel position ky*kw+kx, in-edge start per target}.
+     */
+    private static int[][] edges(Part below, Part above, Window w, boolean channelWise) {
         int kh = w.kernelH();
         int kw = w.kernelW();
         int n = above.size();
-        int cin = below.channels();
+        int cin = channelWise ? 1 : below.channels();
         int[] start = new int[n + 1];
         int count = 0;
         for (int v = 0; v < n; v++) {
@@ -413,7 +665,8 @@ public final class FlowGraph<T> {
         for (int v = 0; v < n; v++) {
             int oy = above.rowOf(v);
             int ox = above.columnOf(v);
-            for (int ci = 0; ci < cin; ci++) {
+            for (int c = 0; c < cin; c++) {
+                int ci = channelWise ? above.channelOf(v) : c;
                 for (int ky = 0; ky < kh; ky++) {
                     int iy = w.inputStartH(oy) + ky;
                     if (iy < 0 || iy >= below.height()) {
@@ -441,7 +694,7 @@ public final class FlowGraph<T> {
         return field;
     }
 
-    /** The number of conv layers, L. */
+    /** The number of conv layers, L (in a graph of free activations: conv and pool layers, the layers of edges). */
     public int depth() {
         return windows.size();
     }
@@ -493,6 +746,7 @@ public final class FlowGraph<T> {
 
     /** Weight {@code w_e} of edge {@code e} of layer {@code l} (BatchNorm folded in). */
     public T edgeWeight(int l, int e) {
+        checkComputed("an edge weight");
         return weight.get(checkLayer(l) - 1)[e];
     }
 
@@ -556,17 +810,20 @@ public final class FlowGraph<T> {
 
     /** {@code z(v) = sum_e w_e a(source)}, the weighted input without the bias (l >= 1). */
     public T preActivation(int l, int node) {
+        checkComputed("z(v)");
         return z.get(checkLayer(l))[node];
     }
 
     /** The paper's {@code b_v}: {@code a(v) = max(0, z(v) - b_v)}, minus the conv bias (l >= 1). */
     public T bias(int l, int node) {
+        checkComputed("b_v");
         return bias.get(checkLayer(l))[node];
     }
 
     /** {@code a(v) / z(v)} with {@code x/0 := 0} (l >= 1): the factor Lemma 2 multiplies v's incoming edges by. */
     public T ratio(int l, int node) {
-        return ratio.get(checkLayer(l))[node];
+        checkComputed("a(v) / z(v)");
+        return ratios().get(checkLayer(l))[node];
     }
 
     /** True when {@code a(v) = 0} (l >= 1): a dead node, crossed in Figure 4. */
@@ -590,6 +847,7 @@ public final class FlowGraph<T> {
      * is undefined, so Lemma 2, eq. 3 and conservation do not apply. Zero whenever every {@code b_v >= 0}.
      */
     public int undefinedRatios() {
+        checkComputed("z(v)");
         int n = 0;
         for (int l = 1; l <= depth(); l++) {
             T[] al = a.get(l);
@@ -607,6 +865,7 @@ public final class FlowGraph<T> {
      * are well conditioned (with {@code b_v < 0}, a tiny {@code z} can meet a large {@code a}).
      */
     public boolean biasesNonNegative() {
+        checkComputed("b_v");
         for (int l = 1; l <= depth(); l++) {
             for (T b : bias.get(l)) {
                 if (field.signum(b) < 0) {
@@ -617,20 +876,24 @@ public final class FlowGraph<T> {
         return true;
     }
 
-    /** The activations of the conv layers {@code A_1 .. A_L}, as {@code VisualBackProp.rawMask} reads them. */
+    /** The activations of the conv layers {@code A_1 .. A_L} (pool parts left out), as {@code VisualBackProp.rawMask} reads them. */
     public List<T[]> convActivations() {
         List<T[]> out = new ArrayList<>();
         for (int l = 1; l <= depth(); l++) {
-            out.add(a.get(l).clone());
+            if (!pooled[l - 1]) {
+                out.add(a.get(l).clone());
+            }
         }
         return out;
     }
 
-    /** Theorem 1's constant for VisualBackProp with channel means: {@code c = prod_l 1 / f_l}. */
+    /** Theorem 1's constant for VisualBackProp with channel means: {@code c = prod_l 1 / f_l} over the conv layers. */
     public T vbpConstant() {
         T c = field.one();
         for (int l = 1; l <= depth(); l++) {
-            c = field.divide(c, field.fromLong(part(l).channels()));
+            if (!pooled[l - 1]) {
+                c = field.divide(c, field.fromLong(part(l).channels()));
+            }
         }
         return c;
     }
@@ -650,9 +913,12 @@ public final class FlowGraph<T> {
     public T factor(Quantity q, int l, int e) {
         int layer = checkLayer(l) - 1;
         int t = dst[layer][e];
+        if (q == Quantity.WEIGHTS || q == Quantity.PHI) {
+            checkComputed(q + "'s factor");
+        }
         return switch (q) {
             case WEIGHTS -> weight.get(layer)[e];
-            case PHI -> field.multiply(weight.get(layer)[e], ratio.get(l)[t]);
+            case PHI -> field.multiply(weight.get(layer)[e], ratios().get(l)[t]);
             case VBP -> a.get(l)[t];
             case COUNT -> field.one();
         };
@@ -667,6 +933,9 @@ public final class FlowGraph<T> {
         if (l < 0 || l > depth()) {
             throw new IndexOutOfBoundsException("part " + l + " out of 0 .. " + depth());
         }
+        if (q == Quantity.WEIGHTS || q == Quantity.PHI) {
+            checkComputed(q + "'s factor");
+        }
         T[] g = field.newArray(part(depth()).size());
         java.util.Arrays.fill(g, field.one());
         for (int k = depth(); k > l; k--) {
@@ -675,7 +944,7 @@ public final class FlowGraph<T> {
             for (int v = 0; v < g.length; v++) {
                 node[v] = switch (q) {
                     case WEIGHTS, COUNT -> g[v];
-                    case PHI -> field.multiply(ratio.get(k)[v], g[v]);
+                    case PHI -> field.multiply(ratios().get(k)[v], g[v]);
                     case VBP -> field.multiply(a.get(k)[v], g[v]);
                 };
             }
@@ -683,8 +952,8 @@ public final class FlowGraph<T> {
             java.util.Arrays.fill(below, field.zero());
             int[] s = src[layer];
             int[] d = dst[layer];
-            T[] w = weight.get(layer);
             boolean weighted = q == Quantity.WEIGHTS || q == Quantity.PHI;
+            T[] w = weighted ? weight.get(layer) : null;
             for (int e = 0; e < s.length; e++) {
                 T term = weighted ? field.multiply(w[e], node[d[e]]) : node[d[e]];
                 below[s[e]] = field.add(below[s[e]], term);
@@ -822,6 +1091,7 @@ public final class FlowGraph<T> {
      * forward pass is run afresh, with ReLUs and no biases.
      */
     public FlowGraph<T> reweighted(Lemma2Reading reading) {
+        checkComputed("Ñ");
         List<T[]> ws = new ArrayList<>();
         List<T[]> bs = new ArrayList<>();
         for (int l = 1; l <= depth(); l++) {
@@ -829,7 +1099,7 @@ public final class FlowGraph<T> {
             T[] nw = field.newArray(w.length);
             for (int e = 0; e < w.length; e++) {
                 int t = dst[l - 1][e];
-                T c = reading == Lemma2Reading.TARGET ? ratio.get(l)[t]
+                T c = reading == Lemma2Reading.TARGET ? ratios().get(l)[t]
                         : field.ratio(a.get(l - 1)[src[l - 1][e]], z.get(l)[t]);
                 nw[e] = field.multiply(w[e], c);
             }
@@ -839,7 +1109,7 @@ public final class FlowGraph<T> {
             bs.add(b);
         }
         int[][][] geometry = {src, dst, kernelPos, inStart};
-        return new FlowGraph<>(field, parts, windows, geometry, ws, bs, a.get(0));
+        return new FlowGraph<>(field, parts, windows, pooled, geometry, ws, bs, a.get(0), activation, null);
     }
 
     /**
@@ -850,6 +1120,7 @@ public final class FlowGraph<T> {
      * @throws IllegalStateException when some {@code b_v} is not zero
      */
     public Network toNetwork() {
+        checkComputed("a network");
         for (int l = 1; l <= depth(); l++) {
             for (T b : bias.get(l)) {
                 if (!field.isZero(b)) {

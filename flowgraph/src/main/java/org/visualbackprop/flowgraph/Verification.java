@@ -35,8 +35,11 @@ import org.visualbackprop.tensor.Window;
  * equality. <b>Float</b>: larger real-valued nets; core's float32 code (VisualBackProp, LRP, the backward pass, Ñ as a
  * core network) against the flow graph in double precision, within {@link Tolerances#FLOAT32}.
  *
- * <p>The property tests in {@code proofs-tests} are the primary checks; this class makes the same checks available
- * outside JUnit. Library code: it does not print.
+ * <p>Each statement is defined here once: {@code vbp verify} runs these checks on seeded random nets, and the jqwik
+ * properties of {@code proofs-tests} run the same checks on jqwik's nets (with jqwik's shrinking); the symbolic proofs
+ * ({@code org.visualbackprop.flowgraph.symbolic}) reuse {@link #lemma1}. What the tests add are independent oracles (a
+ * literal reading of Section 4, hand-worked examples), not second copies of a statement. Library code: it does not
+ * print.
  */
 public final class Verification {
     private Verification() {
@@ -91,7 +94,8 @@ public final class Verification {
      * as windows of conv l cover it, times {@code f_l}; inside the map with stride 1 that is {@code a_l b_l f_l}.
      * The windows covering a position are counted here literally from "output y sees inputs y*s - p .. y*s - p + k - 1",
      * not through {@link Window}. Also every vertex of {@code A_l} has (in-bounds kernel positions) x {@code f_(l-1)}
-     * neighbours in {@code A_(l-1)}.
+     * neighbours in {@code A_(l-1)}. A pooling layer (graphs of free activations only) joins each neuron to its own
+     * channel, so there {@code f_l} is replaced by 1.
      */
     public static Outcome lemma1(FlowGraph<?> g) {
         long worst = 0;
@@ -113,14 +117,15 @@ public final class Verification {
                     int left = ox * w.strideW() - w.padW();
                     cols += left <= ix && ix <= left + w.kernelW() - 1 ? 1 : 0;
                 }
-                long expected = (long) rows * cols * above.channels();
+                int fanOut = g.isPool(l) ? 1 : above.channels(); // a pool joins a neuron to its own channel only
+                long expected = (long) rows * cols * fanOut;
                 worst = Math.max(worst, Math.abs(g.outDegree(l - 1, u) - expected));
                 boolean stride1 = w.strideH() == 1 && w.strideW() == 1;
                 boolean inside = iy >= w.kernelH() - 1 - w.padH() && iy <= below.height() - w.kernelH() + w.padH()
                         && ix >= w.kernelW() - 1 - w.padW() && ix <= below.width() - w.kernelW() + w.padW();
                 if (stride1 && inside) {
                     interior++;
-                    worst = Math.max(worst, Math.abs(g.outDegree(l - 1, u) - (long) w.kernelH() * w.kernelW() * above.channels()));
+                    worst = Math.max(worst, Math.abs(g.outDegree(l - 1, u) - (long) w.kernelH() * w.kernelW() * fanOut));
                 }
             }
             for (int v = 0; v < above.size(); v++) {
@@ -128,7 +133,7 @@ public final class Verification {
                 int left = above.columnOf(v) * w.strideW() - w.padW();
                 int rows = Math.min(below.height(), top + w.kernelH()) - Math.max(0, top);
                 int cols = Math.min(below.width(), left + w.kernelW()) - Math.max(0, left);
-                worst = Math.max(worst, Math.abs(g.inDegree(l, v) - (long) rows * cols * below.channels()));
+                worst = Math.max(worst, Math.abs(g.inDegree(l, v) - (long) rows * cols * (g.isPool(l) ? 1 : below.channels())));
             }
         }
         return Outcome.exact(worst, "degrees of " + g.edgeCount() + " edges, " + interior + " interior stride-1 vertices");
@@ -230,8 +235,9 @@ public final class Verification {
     }
 
     /**
-     * Whether Ñ built with the given reading reproduces every activation of the graph's network exactly (the outcome
-     * holds when it does). With {@link Lemma2Reading#SOURCE}, the lemma as worded, it usually does not: the erratum.
+     * Whether Ñ built with the given reading has no biases and reproduces every activation of the graph's network
+     * exactly (the outcome holds when it does). With {@link Lemma2Reading#SOURCE}, the lemma as worded, it usually does
+     * not: the erratum.
      */
     public static <T> Outcome lemma2(FlowGraph<T> g, Lemma2Reading reading) {
         FlowGraph<T> tilde = g.reweighted(reading);
@@ -240,6 +246,10 @@ public final class Verification {
         String first = null;
         for (int l = 1; l <= g.depth(); l++) {
             for (int v = 0; v < g.part(l).size(); v++) {
+                if (!f.isZero(tilde.bias(l, v)) && first == null) {
+                    first = "Ñ has a bias at " + g.part(l).describe(v) + ": " + f.format(tilde.bias(l, v));
+                    diff = Math.max(diff, Math.abs(f.toDouble(tilde.bias(l, v))));
+                }
                 T d = f.subtract(tilde.activation(l, v), g.activation(l, v));
                 if (!f.isZero(d) && first == null) {
                     first = g.part(l).describe(v) + ": N has a = " + f.format(g.activation(l, v)) + ", Ñ has "
@@ -682,7 +692,10 @@ public final class Verification {
     }
 
     /**
-     * Greedy shrinking (for the command line; the property tests let jqwik shrink): while some simpler net still
+     * Greedy shrinking, for the command line only: {@code vbp verify} runs outside the jqwik engine, and jqwik shrinks a
+     * value only inside a property run (its shrinking has no public API to call on a given value), so the CLI needs its
+     * own to print a small counterexample; the property tests ({@code proofs-tests}) check the same statements and let
+     * jqwik shrink. While some simpler net still
      * satisfies {@code fails}, take it. Simpler: a block less at the top, the top block with one output channel, no
      * BatchNorm, no bias, a weight, bias or input value set to 0 or to its sign, the input cropped by a row or column.
      */

@@ -6,7 +6,8 @@
  * {@link org.visualbackprop.flowgraph.LocallyConnected2d} layers), exact rational arithmetic
  * ({@link org.visualbackprop.flowgraph.Field}, {@link org.visualbackprop.flowgraph.Rational}), the checks behind
  * {@code vbp verify} ({@link org.visualbackprop.flowgraph.Verification}) and the measurement of Remark 1
- * ({@link org.visualbackprop.flowgraph.Remark1}).
+ * ({@link org.visualbackprop.flowgraph.Remark1}). The symbolic proofs per network geometry ({@code vbp verify
+ * --symbolic}) live in {@link org.visualbackprop.flowgraph.symbolic}.
  *
  * <p>The statements are those of PAPER-NOTES section 3, which corrects Lemma 2 (its factor reads the activation of
  * the edge's target n2, not of its source n1) and fixes the convention {@code 0/0 := 0} and Theorem 1's constant

@@ -21,6 +21,8 @@ import org.visualbackprop.flowgraph.Rational;
 import org.visualbackprop.flowgraph.Remark1;
 import org.visualbackprop.flowgraph.SmallNet;
 import org.visualbackprop.flowgraph.Verification;
+import org.visualbackprop.flowgraph.symbolic.Geometry;
+import org.visualbackprop.flowgraph.symbolic.SymbolicProof;
 import org.visualbackprop.nn.BatchNorm2d;
 import org.visualbackprop.nn.Conv2d;
 import org.visualbackprop.nn.Dense;
@@ -131,6 +133,39 @@ public final class TheoryFigures {
         Rational tilde = g.reweighted(Lemma2Reading.TARGET).phiDefinition1()[source];
         return new Theorem1(net, g.part(0).describe(source), v, List.copyOf(rows), sw, sp, sv, c, v.multiply(sp), c.multiply(v).multiply(sv),
                 raw[source % g.part(0).plane()], tilde);
+    }
+
+    /**
+     * The geometry of notebook 6's symbolic proof: a 3 x 3 input, a 2x2 convolution to two channels, a 2x2 convolution
+     * to one channel (1 x 1 output): small enough to read both polynomials at every pixel.
+     */
+    public static Geometry symbolicGeometry() {
+        return new Geometry(1, 3, 3, List.of(Geometry.Layer.conv(Window.of(2, 1), 2), Geometry.Layer.conv(Window.of(2, 1), 1)));
+    }
+
+    /**
+     * Theorem 1 proved on one geometry, as text: for every input pixel X, core's VisualBackProp run on free activations
+     * {@code a1(c,y,x)}, {@code a2(c,y,x)} and inputs {@code v(c,y,x)} (times {@code v(X)}) beside
+     * {@code phi_VBP(X) = c v(X) sum_P prod a_e} of the flow graph, both as polynomials, and whether they are the same.
+     */
+    public static String symbolicProofText(Geometry g) {
+        SymbolicProof.Sides s = SymbolicProof.sides(g, SymbolicProof.CORE);
+        StringBuilder sb = new StringBuilder();
+        sb.append("Geometry: ").append(g).append("; variables: inputs v(c,y,x), activations a<l>(c,y,x); c = ")
+                .append(s.field().format(s.graph().vbpConstant())).append("\n\n");
+        boolean all = true;
+        for (int x = 0; x < s.phi().length; x++) {
+            boolean same = s.vbp()[x].equals(s.phi()[x]);
+            all &= same;
+            sb.append(s.graph().part(0).describe(x)).append(same ? "  identical" : "  DIFFER").append('\n');
+            sb.append("  VBP(X) v(X) = ").append(s.field().format(s.vbp()[x])).append('\n');
+            sb.append("  phi_VBP(X)  = ").append(s.field().format(s.phi()[x])).append('\n');
+        }
+        SymbolicProof.Theorem1 t = SymbolicProof.theorem1(s);
+        sb.append(String.format(Locale.ROOT, "%n%s: %d variables, %d monomials over %d input pixels.%n", all && t.identity()
+                ? "Theorem 1 holds for this geometry for every weight, bias and input" : "NOT AN IDENTITY", t.variables(), t.monomials(),
+                s.phi().length));
+        return sb.toString();
     }
 
     private static Rational[] rawMask(SmallNet net, FlowGraph<Rational> g) {

@@ -51,6 +51,20 @@ class CommandLineTest {
     }
 
     @Test
+    void verifySymbolicProvesASmallClassAndPrintsTheErratum() {
+        Result r = run("verify", "--symbolic", "--max-depth", "1", "--max-size", "2", "--max-kernel", "2", "--threads", "1");
+        assertEquals(0, r.status(), r.err() + r.out());
+        assertTrue(r.out().contains("depth <= 1, kernels <= 2, strides <= 2, padding <= 1 (per axis), inputs <= 2x2"), r.out());
+        assertEquals(6, r.out().split("identity \\(proved\\)", -1).length - 1, r.out());
+        assertTrue(r.out().contains("fails, as it should (erratum)"), r.out());
+        assertTrue(r.out().contains("smallest geometry:\n  1x1x1 | conv 1x1 -> 1\n"), r.out());
+        assertTrue(r.out().contains("Proved: for every network of this class"), r.out());
+        Result bad = run("verify", "--symbolic", "--max-depth", "0");
+        assertEquals(2, bad.status(), bad.out());
+        assertTrue(bad.err().contains("maxDepth must be >= 1, got 0"), bad.err());
+    }
+
+    @Test
     void everyCommandHasHelp() {
         for (String c : List.of("describe", "train", "explain", "export")) {
             Result r = run(c, "--help");

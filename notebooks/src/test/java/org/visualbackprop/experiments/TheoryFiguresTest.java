@@ -22,6 +22,16 @@ import org.visualbackprop.tensor.Shape;
 class TheoryFiguresTest {
 
     @Test
+    void theSymbolicProofPrintsBothPolynomialsAtEveryPixel() {
+        String text = TheoryFigures.symbolicProofText(TheoryFigures.symbolicGeometry());
+        assertTrue(text.contains("Theorem 1 holds for this geometry for every weight, bias and input"), text);
+        assertEquals(9, text.split("identical", -1).length - 1, text);
+        // the corner pixel has one path per conv1 channel: v a1(c,0,0) a2 / 2 on both sides
+        assertTrue(text.contains("input(c0,y0,x0)  identical\n  VBP(X) v(X) = 1/2 "), text);
+        assertTrue(text.contains("c = 1/2"), text);
+    }
+
+    @Test
     void theorem1HoldsAtTheBusiestPixelOfTheTinyNetWithTheNumbersOfVbpPaths() {
         SmallNet tiny = TheoryFigures.tinyNet();
         int x = TheoryFigures.busiestPixel(tiny);

@@ -17,11 +17,8 @@ import org.visualbackprop.flowgraph.FlowGraph;
 import org.visualbackprop.flowgraph.FlowGraph.Lemma2Reading;
 import org.visualbackprop.flowgraph.Rational;
 import org.visualbackprop.flowgraph.SmallNet;
-import org.visualbackprop.flowgraph.Tolerances;
-import org.visualbackprop.nn.Mode;
-import org.visualbackprop.nn.Network;
-import org.visualbackprop.nn.Trace;
-import org.visualbackprop.tensor.Tensor;
+import org.visualbackprop.flowgraph.Verification;
+import org.visualbackprop.flowgraph.Verification.Statement;
 import org.visualbackprop.tensor.Window;
 
 /**
@@ -30,6 +27,7 @@ import org.visualbackprop.tensor.Window;
  * {@code z(e)} is the weighted input of n2 and, correcting the paper (PAPER-NOTES section 3), {@code a_e} is the
  * activation of n2. The lemma as worded ("the activation of the neuron n1") is false: jqwik finds and shrinks a
  * counterexample. The statement needs {@code z(v) != 0} wherever {@code a(v) > 0}, which {@code b_v >= 0} ensures.
+ * The checks are {@link Verification}'s ({@code vbp verify} runs the same); jqwik draws and shrinks the nets.
  */
 class Lemma2Properties {
 
@@ -52,35 +50,15 @@ class Lemma2Properties {
     /** Lemma 2 (corrected), exactly: Ñ has no biases and reproduces every activation of N. */
     @Property(seed = Proofs.SEED, tries = 1000)
     void reweightingByTheTargetsActivationReproducesEveryActivation(@ForAll("nets") SmallNet net) {
-        FlowGraph<Rational> g = FlowGraph.of(net, Field.RATIONAL);
-        Assume.that(g.undefinedRatios() == 0); // a BatchNorm shift can make b_v < 0
-        FlowGraph<Rational> tilde = g.reweighted(Lemma2Reading.TARGET);
-        for (int l = 1; l <= g.depth(); l++) {
-            for (int v = 0; v < g.part(l).size(); v++) {
-                assertEquals(Rational.ZERO, tilde.bias(l, v));
-            }
-            Proofs.assertExactlyEqual(g.activations(l), tilde.activations(l), "activations of " + g.part(l).name());
-        }
+        Assume.that(Statement.LEMMA2_EXACT.precondition().test(net)); // a BatchNorm shift can make b_v < 0
+        Proofs.assertHolds(Statement.LEMMA2_EXACT.check(net), net);
     }
 
     /** Lemma 2 with Ñ built as a real core network (LocallyConnected2d + ReLU, float32): same ReLU outputs. */
     @Property(seed = Proofs.SEED, tries = 1000)
     void reweightedNetworkBuiltInCoreReproducesTheActivations(@ForAll("realNets") SmallNet net) {
-        Network n = net.network();
-        Tensor x = net.input();
-        FlowGraph<Double> g = FlowGraph.of(n, x);
-        Assume.that(g.biasesNonNegative()); // float32 is well conditioned only where b_v >= 0 (a/z <= 1)
-        Trace t = n.trace(x, Mode.EVAL);
-        Network tilde = g.reweighted(Lemma2Reading.TARGET).toNetwork();
-        Trace tt = tilde.trace(x, Mode.EVAL);
-        int k = 0;
-        for (int i = 0; i < n.size(); i++) {
-            if (n.layer(i).kind().equals("ReLU")) {
-                k += 2; // Ñ: LocallyConnected2d, ReLU per conv layer
-                Proofs.assertClose(Theorem1Properties.toDouble(t.output(i)), Theorem1Properties.toDouble(tt.output(k - 1)),
-                        Tolerances.FLOAT32, "ReLU output " + n.name(i));
-            }
-        }
+        Assume.that(Statement.LEMMA2_FLOAT.precondition().test(net)); // float32 is well conditioned only where b_v >= 0
+        Proofs.assertHolds(Statement.LEMMA2_FLOAT.check(net), net);
     }
 
     /**
@@ -94,18 +72,8 @@ class Lemma2Properties {
     @Property(seed = Proofs.SEED, tries = 1000, shrinking = ShrinkingMode.FULL, afterFailure = AfterFailureMode.PREVIOUS_SEED)
     @ExpectCounterexample(maxSize = 4, file = "lemma2-erratum-counterexample.txt")
     void lemma2AsWordedReproducesEveryActivation(@ForAll("tinyNets") SmallNet net) {
-        FlowGraph<Rational> g = FlowGraph.of(net, Field.RATIONAL);
-        Assume.that(g.undefinedRatios() == 0); // where the corrected lemma holds: the failure is the wording's
-        FlowGraph<Rational> literal = g.reweighted(Lemma2Reading.SOURCE);
-        for (int l = 1; l <= g.depth(); l++) {
-            for (int v = 0; v < g.part(l).size(); v++) {
-                Rational expected = g.activation(l, v);
-                Rational got = literal.activation(l, v);
-                if (!expected.equals(got)) {
-                    throw new AssertionError("Ñ with a_e = a(n1) gives " + g.part(l).describe(v) + " = " + got + ", N has " + expected);
-                }
-            }
-        }
+        Assume.that(Statement.LEMMA2_AS_WORDED.precondition().test(net)); // where the corrected lemma holds
+        Proofs.assertHolds(Statement.LEMMA2_AS_WORDED.check(net), net);
     }
 
     /** The smallest counterexample by hand: one pixel v = 1, a 1x1 conv with weight 2, no bias. */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.visualbackprop.flowgraph.Field;
 import org.visualbackprop.flowgraph.Rational;
 import org.visualbackprop.flowgraph.Tolerances;
+import org.visualbackprop.flowgraph.Verification;
 
 /** Shared by the property classes: the seed and small assertion helpers. */
 final class Proofs {
@@ -12,6 +13,14 @@ final class Proofs {
     static final String SEED = "20170502";
 
     private Proofs() {
+    }
+
+    /**
+     * Asserts that a statement's check ({@link Verification}: the one definition {@code vbp verify} also runs) holds on
+     * a net, printing what differed and the net when it does not.
+     */
+    static void assertHolds(Verification.Outcome outcome, Object net) {
+        assertTrue(outcome.holds(), () -> outcome.detail() + " (deviation " + outcome.deviation() + ")\n" + net);
     }
 
     /** Asserts exact equality of two rational maps, naming the first neuron that differs. */
