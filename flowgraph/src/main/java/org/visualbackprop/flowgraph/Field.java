@@ -75,7 +75,7 @@ public interface Field<T> {
     }
 
     /**
-     * {@code a / z} with the convention {@code x / 0 := 0} that Lemma 3 needs (PAPER-NOTES section 3): a dead target
+     * {@code a / z} with the convention {@code x / 0 := 0} that Lemma 3 needs (docs/paper-notes.md, section 3): a dead target
      * ({@code a = 0}) passes nothing. A live target with {@code z = 0} (possible only when its bias {@code b_v < 0})
      * also gets 0; {@link FlowGraph#undefinedRatios()} counts such nodes, where the statements that divide by
      * {@code z} do not apply.

@@ -13,7 +13,11 @@ import org.ejml.sparse.csc.CommonOps_DSCC;
 import org.visualbackprop.explain.UnsupportedNetworkException;
 import org.visualbackprop.nn.BatchNorm2d;
 import org.visualbackprop.nn.Conv2d;
+import org.visualbackprop.nn.Dense;
+import org.visualbackprop.nn.Dropout;
+import org.visualbackprop.nn.Flatten;
 import org.visualbackprop.nn.Layer;
+import org.visualbackprop.nn.MaxPool2d;
 import org.visualbackprop.nn.Network;
 import org.visualbackprop.nn.ReLU;
 import org.visualbackprop.tensor.Shape;
@@ -150,7 +154,7 @@ public final class FlowGraph<T> {
 
     /** Which neuron's activation Lemma 2's factor {@code c(e) = a_e / z(e)}, {@code e = (n1, n2)}, reads. */
     public enum Lemma2Reading {
-        /** The activation of n2, the edge's target: what the proof of Lemma 2 and Lemma 3 need (PAPER-NOTES). */
+        /** The activation of n2, the edge's target: what the proof of Lemma 2 and Lemma 3 need (docs/paper-notes.md, section 3). */
         TARGET,
         /** The activation of n1, the edge's source: the lemma as worded in the paper (the erratum). */
         SOURCE
@@ -336,102 +340,98 @@ public final class FlowGraph<T> {
         for (int i = 0; i < network.size(); i++) {
             Layer layer = network.layer(i);
             String name = network.name(i);
-            switch (layer.kind()) {
-                case "BatchNorm2d" -> {
-                    float[][] af = ((BatchNorm2d) layer).evalAffine();
-                    T[] sc = exact(field, af[0]);
-                    T[] sh = exact(field, af[1]);
-                    if (openPart != null) {
-                        // between a conv and its ReLU: scale the conv's output channel
-                        int plane = openPart.plane();
-                        int[] d = openGeom[1];
-                        for (int e = 0; e < d.length; e++) {
-                            openW[e] = field.multiply(openW[e], sc[d[e] / plane]);
-                        }
-                        for (int v = 0; v < openK.length; v++) {
-                            int c = v / plane;
-                            openK[v] = field.add(field.multiply(sc[c], openK[v]), sh[c]);
-                        }
-                    } else if (pendingScale == null) {
-                        pendingScale = sc;
-                        pendingShift = sh;
+            if (layer instanceof BatchNorm2d) {
+                float[][] af = ((BatchNorm2d) layer).evalAffine();
+                T[] sc = exact(field, af[0]);
+                T[] sh = exact(field, af[1]);
+                if (openPart != null) {
+                    // between a conv and its ReLU: scale the conv's output channel
+                    int plane = openPart.plane();
+                    int[] d = openGeom[1];
+                    for (int e = 0; e < d.length; e++) {
+                        openW[e] = field.multiply(openW[e], sc[d[e] / plane]);
+                    }
+                    for (int v = 0; v < openK.length; v++) {
+                        int c = v / plane;
+                        openK[v] = field.add(field.multiply(sc[c], openK[v]), sh[c]);
+                    }
+                } else if (pendingScale == null) {
+                    pendingScale = sc;
+                    pendingShift = sh;
+                } else {
+                    for (int c = 0; c < sc.length; c++) { // two in a row compose
+                        pendingScale[c] = field.multiply(sc[c], pendingScale[c]);
+                        pendingShift[c] = field.add(field.multiply(sc[c], pendingShift[c]), sh[c]);
+                    }
+                }
+            } else if (layer instanceof Conv2d || layer instanceof LocallyConnected2d) {
+                if (openPart != null) {
+                    throw new UnsupportedNetworkException("the flow graph needs a ReLU after every conv layer: " + openName
+                            + " is followed by " + name + " (" + layer.kind() + ") with no ReLU between them");
+                }
+                Part below = parts.get(parts.size() - 1);
+                Window w = layer.window();
+                int outC = layer instanceof Conv2d c ? c.outChannels() : ((LocallyConnected2d) layer).outChannels();
+                Part p = new Part(parts.size(), name, outC, w.outH(below.height()), w.outW(below.width()));
+                int[][] g = edges(below, p, w, false);
+                float[] kw = layer instanceof Conv2d c ? c.weight().value().data() : ((LocallyConnected2d) layer).weight().value().data();
+                float[] kb = layer instanceof Conv2d c && c.bias() != null ? c.bias().value().data() : null;
+                boolean shared = layer instanceof Conv2d;
+                int area = w.area();
+                int cin = below.channels();
+                T[] ew = field.newArray(g[0].length);
+                T[] k = field.newArray(p.size());
+                for (int v = 0; v < p.size(); v++) {
+                    k[v] = kb == null ? field.zero() : field.fromDouble(kb[p.channelOf(v)]);
+                }
+                for (int e = 0; e < ew.length; e++) {
+                    int ci = below.channelOf(g[0][e]);
+                    int co = p.channelOf(g[1][e]);
+                    int row = shared ? co : g[1][e];
+                    T raw = field.fromDouble(kw[(row * cin + ci) * area + g[2][e]]);
+                    if (pendingScale != null) {
+                        ew[e] = field.multiply(raw, pendingScale[ci]);
+                        k[g[1][e]] = field.add(k[g[1][e]], field.multiply(raw, pendingShift[ci]));
                     } else {
-                        for (int c = 0; c < sc.length; c++) { // two in a row compose
-                            pendingScale[c] = field.multiply(sc[c], pendingScale[c]);
-                            pendingShift[c] = field.add(field.multiply(sc[c], pendingShift[c]), sh[c]);
-                        }
+                        ew[e] = raw;
                     }
                 }
-                case "Conv2d", "LocallyConnected2d" -> {
-                    if (openPart != null) {
-                        throw new UnsupportedNetworkException("the flow graph needs a ReLU after every conv layer: " + openName
-                                + " is followed by " + name + " (" + layer.kind() + ") with no ReLU between them");
-                    }
-                    Part below = parts.get(parts.size() - 1);
-                    Window w = layer.window();
-                    int outC = layer instanceof Conv2d c ? c.outChannels() : ((LocallyConnected2d) layer).outChannels();
-                    Part p = new Part(parts.size(), name, outC, w.outH(below.height()), w.outW(below.width()));
-                    int[][] g = edges(below, p, w, false);
-                    float[] kw = layer instanceof Conv2d c ? c.weight().value().data() : ((LocallyConnected2d) layer).weight().value().data();
-                    float[] kb = layer instanceof Conv2d c && c.bias() != null ? c.bias().value().data() : null;
-                    boolean shared = layer instanceof Conv2d;
-                    int area = w.area();
-                    int cin = below.channels();
-                    T[] ew = field.newArray(g[0].length);
-                    T[] k = field.newArray(p.size());
-                    for (int v = 0; v < p.size(); v++) {
-                        k[v] = kb == null ? field.zero() : field.fromDouble(kb[p.channelOf(v)]);
-                    }
-                    for (int e = 0; e < ew.length; e++) {
-                        int ci = below.channelOf(g[0][e]);
-                        int co = p.channelOf(g[1][e]);
-                        int row = shared ? co : g[1][e];
-                        T raw = field.fromDouble(kw[(row * cin + ci) * area + g[2][e]]);
-                        if (pendingScale != null) {
-                            ew[e] = field.multiply(raw, pendingScale[ci]);
-                            k[g[1][e]] = field.add(k[g[1][e]], field.multiply(raw, pendingShift[ci]));
-                        } else {
-                            ew[e] = raw;
-                        }
-                    }
-                    pendingScale = null;
-                    pendingShift = null;
-                    openGeom = g;
-                    openW = ew;
-                    openK = k;
-                    openPart = p;
-                    openName = name;
-                    windows.add(w);
+                pendingScale = null;
+                pendingShift = null;
+                openGeom = g;
+                openW = ew;
+                openK = k;
+                openPart = p;
+                openName = name;
+                windows.add(w);
+            } else if (layer instanceof ReLU) {
+                if (openPart == null) {
+                    throw new UnsupportedNetworkException("the flow graph reads ReLUs only after a conv layer: " + name
+                            + " follows " + (i == 0 ? "the input" : network.name(i - 1)));
                 }
-                case "ReLU" -> {
-                    if (openPart == null) {
-                        throw new UnsupportedNetworkException("the flow graph reads ReLUs only after a conv layer: " + name
-                                + " follows " + (i == 0 ? "the input" : network.name(i - 1)));
-                    }
-                    T[] b = field.newArray(openK.length);
-                    for (int v = 0; v < b.length; v++) {
-                        b[v] = field.negate(openK[v]);
-                    }
-                    parts.add(openPart);
-                    geoms.add(openGeom);
-                    weights.add(openW);
-                    biases.add(b);
-                    openPart = null;
+                T[] b = field.newArray(openK.length);
+                for (int v = 0; v < b.length; v++) {
+                    b[v] = field.negate(openK[v]);
                 }
-                case "Dropout" -> {
-                    // identity in evaluation mode
+                parts.add(openPart);
+                geoms.add(openGeom);
+                weights.add(openW);
+                biases.add(b);
+                openPart = null;
+            } else if (layer instanceof Dropout) {
+                // identity in evaluation mode
+            } else if (layer instanceof MaxPool2d) {
+                throw new UnsupportedNetworkException("the flow graph of Section 4 has no pooling (the paper "
+                    + "assumes none): " + name + " (" + layer + ")");
+            } else if (layer instanceof Flatten || layer instanceof Dense) {
+                if (openPart != null || parts.size() == 1) {
+                    throw new UnsupportedNetworkException("the flow graph needs a conv layer followed by a ReLU before "
+                            + name + " (" + layer.kind() + ")");
                 }
-                case "MaxPool2d" -> throw new UnsupportedNetworkException("the flow graph of Section 4 has no pooling (the paper "
-                        + "assumes none): " + name + " (" + layer + ")");
-                case "Flatten", "Dense" -> {
-                    if (openPart != null || parts.size() == 1) {
-                        throw new UnsupportedNetworkException("the flow graph needs a conv layer followed by a ReLU before "
-                                + name + " (" + layer.kind() + ")");
-                    }
-                    i = network.size(); // the classifier or regressor on top plays no part
-                }
-                default -> throw new UnsupportedNetworkException("the flow graph cannot go through " + name + " (" + layer.kind()
-                        + "): its feature extractor may hold Conv2d, LocallyConnected2d, ReLU, BatchNorm2d and Dropout");
+                i = network.size(); // the classifier or regressor on top plays no part
+            } else {
+                throw new UnsupportedNetworkException("the flow graph cannot go through " + name + " (" + layer.kind()
+                    + "): its feature extractor may hold Conv2d, LocallyConnected2d, ReLU, BatchNorm2d and Dropout");
             }
         }
         if (openPart != null) {
@@ -498,46 +498,41 @@ public final class FlowGraph<T> {
             Layer layer = network.layer(i);
             String name = network.name(i);
             Part below = parts.get(parts.size() - 1);
-            switch (layer.kind()) {
-                case "Conv2d" -> {
-                    if (open != null) {
-                        throw new UnsupportedNetworkException("the flow graph needs a ReLU after every conv layer: " + open.name()
-                                + " is followed by " + name);
-                    }
-                    Window w = layer.window();
-                    open = new Part(parts.size(), name, ((Conv2d) layer).outChannels(), w.outH(below.height()), w.outW(below.width()));
-                    openGeom = edges(below, open, w, false);
-                    windows.add(w);
+            if (layer instanceof Conv2d) {
+                if (open != null) {
+                    throw new UnsupportedNetworkException("the flow graph needs a ReLU after every conv layer: " + open.name()
+                            + " is followed by " + name);
                 }
-                case "ReLU" -> {
-                    if (open == null) {
-                        throw new UnsupportedNetworkException("the flow graph reads ReLUs only after a conv layer: " + name);
-                    }
-                    parts.add(open);
-                    geoms.add(openGeom);
-                    pools.add(false);
-                    open = null;
+                Window w = layer.window();
+                open = new Part(parts.size(), name, ((Conv2d) layer).outChannels(), w.outH(below.height()), w.outW(below.width()));
+                openGeom = edges(below, open, w, false);
+                windows.add(w);
+            } else if (layer instanceof ReLU) {
+                if (open == null) {
+                    throw new UnsupportedNetworkException("the flow graph reads ReLUs only after a conv layer: " + name);
                 }
-                case "MaxPool2d" -> {
-                    if (open != null) {
-                        throw new UnsupportedNetworkException("the flow graph needs a ReLU after every conv layer: " + open.name()
-                                + " is followed by " + name);
-                    }
-                    Window w = layer.window();
-                    Part p = new Part(parts.size(), name, below.channels(), w.outH(below.height()), w.outW(below.width()));
-                    parts.add(p);
-                    geoms.add(edges(below, p, w, true));
-                    windows.add(w);
-                    pools.add(true);
+                parts.add(open);
+                geoms.add(openGeom);
+                pools.add(false);
+                open = null;
+            } else if (layer instanceof MaxPool2d) {
+                if (open != null) {
+                    throw new UnsupportedNetworkException("the flow graph needs a ReLU after every conv layer: " + open.name()
+                            + " is followed by " + name);
                 }
-                case "Dropout" -> {
-                    // identity in evaluation mode
-                }
-                case "Flatten", "Dense" -> {
-                    break loop;
-                }
-                default -> throw new UnsupportedNetworkException("the flow graph of free activations cannot go through " + name
-                        + " (" + layer.kind() + "): its feature extractor may hold Conv2d, ReLU, MaxPool2d and Dropout");
+                Window w = layer.window();
+                Part p = new Part(parts.size(), name, below.channels(), w.outH(below.height()), w.outW(below.width()));
+                parts.add(p);
+                geoms.add(edges(below, p, w, true));
+                windows.add(w);
+                pools.add(true);
+            } else if (layer instanceof Dropout) {
+                // identity in evaluation mode
+            } else if (layer instanceof Flatten || layer instanceof Dense) {
+                break loop;
+            } else {
+                throw new UnsupportedNetworkException("the flow graph of free activations cannot go through " + name
+                    + " (" + layer.kind() + "): its feature extractor may hold Conv2d, ReLU, MaxPool2d and Dropout");
             }
         }
         if (open != null) {

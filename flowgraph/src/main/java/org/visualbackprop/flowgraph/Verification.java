@@ -27,7 +27,7 @@ import org.visualbackprop.tensor.Tensor;
 import org.visualbackprop.tensor.Window;
 
 /**
- * The statements of Section 4 (and the corollaries of PAPER-NOTES section 3) checked on one network at a time, and a
+ * The statements of Section 4 (and the corollaries of docs/paper-notes.md, section 3) checked on one network at a time, and a
  * runner that checks each on many seeded random networks and tabulates the outcome ({@code vbp verify}).
  *
  * <p>Two tiers. <b>Exact</b>: small nets with small-integer weights, biases and inputs ({@link SmallNet.Options#exact});
@@ -282,7 +282,7 @@ public final class Verification {
                 "phi of Ñ (Definition 1) vs eq. 3");
     }
 
-    /** Conservation (PAPER-NOTES section 3): {@code sum_X phi(X) = sum over v in A_L of a(v)}, exactly. */
+    /** Conservation (docs/paper-notes.md, section 3): {@code sum_X phi(X) = sum over v in A_L of a(v)}, exactly. */
     public static Outcome conservationExact(SmallNet net) {
         return conservation(FlowGraph.of(net, Field.RATIONAL));
     }
@@ -357,7 +357,7 @@ public final class Verification {
 
     /**
      * phi is LRP with the z-rule whose denominator leaves out the bias, started from the last conv layer's activations
-     * (PAPER-NOTES section 3), run through core's {@link Lrp#zWithoutBias} with BatchNorm folded. Core folds a BatchNorm
+     * (docs/paper-notes.md, section 3), run through core's {@link Lrp#zWithoutBias} with BatchNorm folded. Core folds a BatchNorm
      * only into an unpadded conv (a padded one is its own step, for which the identity does not hold), so nets with a
      * BatchNorm before a padded conv are given without that BatchNorm ({@link #foldableBatchNorm}).
      */
@@ -891,7 +891,7 @@ public final class Verification {
     static int[] reluLayers(Network n) {
         List<Integer> out = new ArrayList<>();
         for (int i = 0; i < n.size(); i++) {
-            if (n.layer(i).kind().equals("ReLU")) {
+            if (n.layer(i) instanceof org.visualbackprop.nn.ReLU) {
                 out.add(i);
             }
         }

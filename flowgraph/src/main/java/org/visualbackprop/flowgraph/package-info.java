@@ -9,7 +9,7 @@
  * ({@link org.visualbackprop.flowgraph.Remark1}). The symbolic proofs per network geometry ({@code vbp verify
  * --symbolic}) live in {@link org.visualbackprop.flowgraph.symbolic}.
  *
- * <p>The statements are those of PAPER-NOTES section 3, which corrects Lemma 2 (its factor reads the activation of
+ * <p>The statements are those of docs/paper-notes.md, section 3, which corrects Lemma 2 (its factor reads the activation of
  * the edge's target n2, not of its source n1) and fixes the convention {@code 0/0 := 0} and Theorem 1's constant
  * {@code c = prod_l 1/f_l}.
  */

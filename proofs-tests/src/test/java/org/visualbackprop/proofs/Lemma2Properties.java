@@ -24,7 +24,7 @@ import org.visualbackprop.tensor.Window;
 /**
  * Lemma 2 (Section 4; proof in the Supplement, section 8): multiplying every edge weight {@code w_e},
  * {@code e = (n1, n2)}, by {@code c(e) = a_e / z(e)} gives a bias-free network Ñ with the same activations, where
- * {@code z(e)} is the weighted input of n2 and, correcting the paper (PAPER-NOTES section 3), {@code a_e} is the
+ * {@code z(e)} is the weighted input of n2 and, correcting the paper (docs/paper-notes.md, section 3), {@code a_e} is the
  * activation of n2. The lemma as worded ("the activation of the neuron n1") is false: jqwik finds and shrinks a
  * counterexample. The statement needs {@code z(v) != 0} wherever {@code a(v) > 0}, which {@code b_v >= 0} ensures.
  * The checks are {@link Verification}'s ({@code vbp verify} runs the same); jqwik draws and shrinks the nets.
