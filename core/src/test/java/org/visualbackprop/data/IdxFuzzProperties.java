@@ -23,19 +23,12 @@ class IdxFuzzProperties {
 
     @BeforeContainer
     static void setUp() throws IOException {
-        dir = Files.createTempDirectory("idx-fuzz");
-        HostileReads.lowerLimits();
+        dir = HostileReads.begin("idx-fuzz");
     }
 
     @AfterContainer
     static void tearDown() throws IOException {
-        HostileReads.restoreLimits();
-        try (var s = Files.list(dir)) {
-            for (Path p : s.toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
-        Files.deleteIfExists(dir);
+        HostileReads.end(dir);
     }
 
     @FuzzProperty

@@ -4,7 +4,6 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -32,14 +31,12 @@ class ImagesFuzzProperties {
 
     @BeforeContainer
     static void setUp() throws IOException {
-        dir = Files.createTempDirectory("image-fuzz");
-        HostileReads.lowerLimits();
+        dir = HostileReads.begin("image-fuzz");
     }
 
     @AfterContainer
     static void tearDown() throws IOException {
-        HostileReads.restoreLimits();
-        Files.deleteIfExists(dir);
+        HostileReads.end(dir);
     }
 
     private static void check(Mutant m, String name) throws Exception {

@@ -26,19 +26,12 @@ class ModelFileFuzzProperties {
 
     @BeforeContainer
     static void setUp() throws IOException {
-        dir = Files.createTempDirectory("vbpm-fuzz");
-        HostileReads.lowerLimits();
+        dir = HostileReads.begin("vbpm-fuzz");
     }
 
     @AfterContainer
     static void tearDown() throws IOException {
-        HostileReads.restoreLimits();
-        try (var s = Files.list(dir)) {
-            for (Path p : s.toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
-        Files.deleteIfExists(dir);
+        HostileReads.end(dir);
     }
 
     @FuzzProperty

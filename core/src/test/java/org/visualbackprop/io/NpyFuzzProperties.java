@@ -2,7 +2,6 @@ package org.visualbackprop.io;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -22,14 +21,12 @@ class NpyFuzzProperties {
 
     @BeforeContainer
     static void setUp() throws IOException {
-        dir = Files.createTempDirectory("npy-fuzz");
-        HostileReads.lowerLimits();
+        dir = HostileReads.begin("npy-fuzz");
     }
 
     @AfterContainer
     static void tearDown() throws IOException {
-        HostileReads.restoreLimits();
-        Files.deleteIfExists(dir);
+        HostileReads.end(dir);
     }
 
     @FuzzProperty

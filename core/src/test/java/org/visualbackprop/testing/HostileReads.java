@@ -74,6 +74,29 @@ public final class HostileReads {
         SAVED.clear();
     }
 
+    /**
+     * What a fuzz class's {@code @BeforeContainer} does: lowers the limits ({@link #lowerLimits}) and makes the
+     * temporary folder the mutants are written to.
+     */
+    public static java.nio.file.Path begin(String prefix) throws java.io.IOException {
+        lowerLimits();
+        return java.nio.file.Files.createTempDirectory(prefix);
+    }
+
+    /** What a fuzz class's {@code @AfterContainer} does: restores the limits and deletes the folder of {@link #begin}. */
+    public static void end(java.nio.file.Path dir) throws java.io.IOException {
+        restoreLimits();
+        if (dir == null) {
+            return;
+        }
+        try (var s = java.nio.file.Files.list(dir)) {
+            for (java.nio.file.Path p : s.toList()) {
+                java.nio.file.Files.deleteIfExists(p);
+            }
+        }
+        java.nio.file.Files.deleteIfExists(dir);
+    }
+
     /** Time limit of one read ({@code vbp.fuzz.seconds}, default 20). */
     public static Duration timeLimit() {
         return Duration.ofSeconds(Long.getLong("vbp.fuzz.seconds", 20L));

@@ -21,7 +21,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * <ol>
  * <li>check what can be checked before writing anything: {@link #create} refuses an {@code --out} that is an existing
  *     file or a folder that cannot be created or written to, with the reason, before any work starts;</li>
- * <li>write each output to a temporary name in the folder it goes to ({@code .vbp-XXXXXXXX-NAME}) and move it into
+ * <li>write each output to a temporary name in the folder it goes to ({@code .vbp-} and eight hex digits before {@code NAME}) and move it into
  *     place when it is complete, atomically where the file system allows ({@link StandardCopyOption#ATOMIC_MOVE}), so
  *     that nobody ever sees half a file, and an output of the same name is replaced whole;</li>
  * <li>a failed run leaves the folder as it found it: {@link #stage staged} outputs take their names only at

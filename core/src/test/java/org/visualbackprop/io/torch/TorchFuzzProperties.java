@@ -1,7 +1,6 @@
 package org.visualbackprop.io.torch;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import net.jqwik.api.Arbitrary;
@@ -31,14 +30,12 @@ class TorchFuzzProperties {
 
     @BeforeContainer
     static void setUp() throws IOException {
-        dir = Files.createTempDirectory("t7-fuzz");
-        HostileReads.lowerLimits();
+        dir = HostileReads.begin("t7-fuzz");
     }
 
     @AfterContainer
     static void tearDown() throws IOException {
-        HostileReads.restoreLimits();
-        Files.deleteIfExists(dir);
+        HostileReads.end(dir);
     }
 
     @FuzzProperty
