@@ -40,7 +40,8 @@ public final class Trainer {
      *                      are scaled down to it (Pascanu et al. 2013; PyTorch's {@code clip_grad_norm_}); 0 for none
      * @param augmentation  applied to every training batch ({@link Augmentations#none()} for none)
      * @param validateEvery also validate after every this many training samples, for learning curves (listeners get
-     *                      {@code validation}); 0: only at the end of each epoch
+     *                      {@code validation}, except at the end of an epoch, which {@code epochEnd} reports); 0: only at
+     *                      the end of each epoch
      */
     public record Config(int epochs, int batchSize, long seed, boolean shuffle, double[] checkpoints, Schedule schedule,
                          double clipNorm, Augmentation augmentation, long validateEvery) {
@@ -203,7 +204,9 @@ public final class Trainer {
                     while (nextValidation <= seen) {
                         nextValidation += config.validateEvery();
                     }
-                    l.validation(seen, (double) seen / n, evaluate(network, loss, validation, config.batchSize()));
+                    if (b < perEpoch - 1) { // the epoch's end validates anyway
+                        l.validation(seen, (double) seen / n, evaluate(network, loss, validation, config.batchSize()));
+                    }
                 }
             }
             requireFiniteParameters(epoch);

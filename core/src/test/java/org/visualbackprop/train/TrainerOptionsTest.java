@@ -121,8 +121,9 @@ class TrainerOptionsTest {
                         assertEquals(seen / 40.0, epochs, 1e-12);
                     }
                 });
-        // batches of 8: 24 samples is the first count >= 20, then 40, then 64 and 80 in the second epoch
-        assertEquals(List.of(24L, 40L, 64L, 80L), at);
+        // batches of 8: 24 samples is the first count >= 20, then 40 (the end of epoch 1, reported by epochEnd instead),
+        // then 64, and 80 (the end of epoch 2)
+        assertEquals(List.of(24L, 64L), at);
         assertThrows(IllegalArgumentException.class, () -> Trainer.Config.of(1, 8, 1).withClipNorm(-1));
         assertThrows(IllegalArgumentException.class, () -> Trainer.Config.of(1, 8, 1).withValidateEvery(-5));
     }

@@ -16,6 +16,15 @@ public final class Charts {
 
     /** Training and validation loss per epoch, with batch losses as a faint line when given. */
     public static XYChart lossCurve(String title, String lossName, List<TrainingListener.EpochReport> epochs, List<double[]> batchLosses) {
+        return lossCurve(title, lossName, epochs, batchLosses, null);
+    }
+
+    /**
+     * The loss curve with the validation loss at every validation of the run ({@code {epochs, loss}} pairs, mid-epoch
+     * ones included) instead of at epoch ends only.
+     */
+    public static XYChart lossCurve(String title, String lossName, List<TrainingListener.EpochReport> epochs, List<double[]> batchLosses,
+                                    List<double[]> validations) {
         XYChart chart = new XYChartBuilder().width(800).height(450).title(title).xAxisTitle("epoch").yAxisTitle(lossName + " loss").build();
         chart.getStyler().setYAxisLogarithmic(true);
         chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
@@ -42,7 +51,21 @@ public final class Charts {
         }
         if (!x.isEmpty()) {
             chart.addSeries("training (epoch mean)", x, train);
-            if (!Double.isNaN(val.get(0))) {
+            if (validations != null && !validations.isEmpty()) {
+                List<double[]> sorted = new ArrayList<>(validations);
+                sorted.sort(java.util.Comparator.comparingDouble(p -> p[0]));
+                List<Double> vx = new ArrayList<>();
+                List<Double> vy = new ArrayList<>();
+                for (double[] p : sorted) {
+                    if (p[1] > 0 && (vx.isEmpty() || p[0] > vx.get(vx.size() - 1))) {
+                        vx.add(p[0]);
+                        vy.add(p[1]);
+                    }
+                }
+                if (!vx.isEmpty()) {
+                    chart.addSeries("validation", vx, vy);
+                }
+            } else if (!Double.isNaN(val.get(0))) {
                 chart.addSeries("validation", x, val);
             }
         }

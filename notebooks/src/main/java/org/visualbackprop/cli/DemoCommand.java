@@ -62,7 +62,7 @@ final class DemoCommand implements Callable<Integer> {
                 net.parameterCount(), view.inputShape().describeSample(), out);
         MaskRecorder masks = new MaskRecorder(split.validation(), 3, out.resolve("masks-during-training"), samples);
         Path model = out.resolve("small-roads.vbpm");
-        TrainCommand.train(net, "small", split, epochs, 16, 0.005, 0.9, 1e-4, seed, model, quietBars,
+        TrainCommand.train(net, "small", split, "roads", Recipe.sgd(epochs, 16, 0.005, 0.9, 1e-4, seed), model, quietBars,
                 quick ? new double[] {0, 0.5, 1} : new double[] {0, 0.05, 0.25, 0.5, 1}, masks);
         Images.writePng(masks.grid(), out.resolve("training-masks.png"));
 
