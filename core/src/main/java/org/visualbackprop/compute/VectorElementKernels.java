@@ -1,7 +1,6 @@
 package org.visualbackprop.compute;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -43,15 +42,15 @@ final class VectorElementKernels implements ElementKernels {
                 s = s.add(d);
                 q = d.fma(d, q);
             }
-            if (i < end) {
-                VectorMask<Float> m = S.indexInRange(i, end);
-                FloatVector d = FloatVector.fromArray(S, x, off + i, m).sub(sh, m);
-                d = FloatVector.zero(S).blend(d, m);
-                s = s.add(d);
-                q = d.fma(d, q);
+            float ts = 0;
+            float tq = 0;
+            for (; i < end; i++) {
+                float d = x[off + i] - shift;
+                ts += d;
+                tq += d * d;
             }
-            out[0] += s.reduceLanes(VectorOperators.ADD);
-            out[1] += q.reduceLanes(VectorOperators.ADD);
+            out[0] += s.reduceLanes(VectorOperators.ADD) + ts;
+            out[1] += q.reduceLanes(VectorOperators.ADD) + tq;
         }
     }
 
@@ -69,15 +68,15 @@ final class VectorElementKernels implements ElementKernels {
                 s = s.add(g);
                 p = g.fma(d, p);
             }
-            if (i < end) {
-                VectorMask<Float> m = S.indexInRange(i, end);
-                FloatVector g = FloatVector.fromArray(S, dy, dyOff + i, m);
-                FloatVector d = FloatVector.zero(S).blend(FloatVector.fromArray(S, x, xOff + i, m).sub(mu), m);
-                s = s.add(g);
-                p = g.fma(d, p);
+            float ts = 0;
+            float tp = 0;
+            for (; i < end; i++) {
+                float g = dy[dyOff + i];
+                ts += g;
+                tp += g * (x[xOff + i] - mean);
             }
-            out[0] += s.reduceLanes(VectorOperators.ADD);
-            out[1] += p.reduceLanes(VectorOperators.ADD);
+            out[0] += s.reduceLanes(VectorOperators.ADD) + ts;
+            out[1] += p.reduceLanes(VectorOperators.ADD) + tp;
         }
     }
 
