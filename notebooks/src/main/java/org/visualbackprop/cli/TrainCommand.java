@@ -213,6 +213,14 @@ final class TrainCommand implements Callable<Integer> {
                     progress[0].message(String.format(Locale.ROOT, "validation %s %.4g, %s %.4g", split.loss().name(), v.loss(),
                             v.metricName(), v.metric()));
                 }
+                // a long single pass keeps its latest state: the model and the curve so far, saved at every validation
+                try {
+                    ModelFile.save(network, base.with("samples_seen", seen).with("validation_loss", v.loss())
+                            .with("validation_" + v.metricName(), v.metric()), out);
+                    Files.writeString(sibling(out, ".curve.csv"), curveCsv, StandardCharsets.UTF_8);
+                } catch (IOException ex) {
+                    throw new java.io.UncheckedIOException("could not save the checkpoint " + out, ex);
+                }
                 if (extra != null) {
                     extra.validation(seen, e, v);
                 }

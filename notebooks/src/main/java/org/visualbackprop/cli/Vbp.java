@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 @Command(name = "vbp", mixinStandardHelpOptions = true, versionProvider = Vbp.Version.class,
         description = "VisualBackProp (Bojarski et al.): train small CNNs, explain them with VisualBackProp and LRP, check the theory.",
         subcommands = {DemoCommand.class, FiguresCommand.class, TrainCommand.class, EvaluateCommand.class, ExplainCommand.class,
-                DescribeCommand.class, VerifyCommand.class, PathsCommand.class, InfoCommand.class, BenchCommand.class,
+                DescribeCommand.class, DiagnoseCommand.class, VerifyCommand.class, PathsCommand.class, InfoCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Vbp implements Runnable {
     @CommandLine.Spec
