@@ -45,11 +45,23 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "No progress bars.")
     boolean quietBars;
 
+    /** Training frames of the full demo, seen once each. */
+    static final int DEMO_FRAMES = 24000;
+
+    /**
+     * The demo's recipe: AdamW at 0.002 (decoupled decay 0.01), a warm-up over the first 2% of the steps, then cosine
+     * decay to 1% of the rate, batches of 16 with half the frames mirrored (label negated). With SGD at 0.005 and
+     * momentum 0.9, the recipe of earlier versions, 8,000 frames left the net at 21.5 degrees against 23.6 for the mean.
+     */
+    static Recipe recipe(int epochs, long seed) {
+        return new Recipe(epochs, 16, "adamw", 0.002, 0.9, 0.01, "cosine", 0.02, 0.01, 1, 0.1, 0, java.util.List.of("flip"), 0, seed);
+    }
+
     @Override
     public Integer call() throws Exception {
         // synthetic frames are unlimited: one pass over many fresh frames teaches more than several passes over few
         // (which the small net soon memorizes); checkpoints inside the pass give the paper's Figure 7
-        int samples = quick ? 256 : 8000;
+        int samples = quick ? 256 : DEMO_FRAMES;
         int validation = quick ? 64 : 300;
         int epochs = 1;
         long start = System.nanoTime();
@@ -62,7 +74,7 @@ final class DemoCommand implements Callable<Integer> {
                 net.parameterCount(), view.inputShape().describeSample(), out);
         MaskRecorder masks = new MaskRecorder(split.validation(), 3, out.resolve("masks-during-training"), samples);
         Path model = out.resolve("small-roads.vbpm");
-        TrainCommand.train(net, "small", split, "roads", Recipe.sgd(epochs, 16, 0.005, 0.9, 1e-4, seed), model, quietBars,
+        TrainCommand.train(net, "small", split, "roads", recipe(epochs, seed), model, quietBars,
                 quick ? new double[] {0, 0.5, 1} : new double[] {0, 0.05, 0.25, 0.5, 1}, masks);
         Images.writePng(masks.grid(), out.resolve("training-masks.png"));
 
