@@ -126,8 +126,17 @@ public final class ConvKernels {
                             int hi = Math.max(lo, Math.min(runs, Math.floorDiv(w - 1 + pw - rx, sw) + 1));
                             Arrays.fill(dst, d, d + lo, 0f);
                             int first = s + rx - pw;
-                            for (int qx = lo; qx < hi; qx++) {
-                                dst[d + qx] = src[first + qx * sw];
+                            if (sw == 2) {
+                                // the common stride as a constant: a third faster than the general loop (Java 17's
+                                // two-vector rearrange, tried for this, is slower than either)
+                                int at = first + lo * 2;
+                                for (int qx = lo; qx < hi; qx++, at += 2) {
+                                    dst[d + qx] = src[at];
+                                }
+                            } else {
+                                for (int qx = lo; qx < hi; qx++) {
+                                    dst[d + qx] = src[first + qx * sw];
+                                }
                             }
                             Arrays.fill(dst, d + hi, d + runs, 0f);
                         }

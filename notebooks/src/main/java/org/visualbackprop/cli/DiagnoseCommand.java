@@ -44,10 +44,8 @@ final class DiagnoseCommand implements Callable<Integer> {
         }
         if (floor) {
             long start = System.nanoTime();
-            for (int pixel : new int[] {1, 2}) {
-                Learnability.Floor f = Learnability.steeringFloor(seed, scenes, 5000, pixel);
-                System.out.print(f.table());
-            }
+            Learnability.Floor f = Learnability.steeringFloor(seed, scenes, 5000, 1);
+            System.out.print(f.table());
             System.out.printf(Locale.ROOT, "(%.0f s)%n%n", (System.nanoTime() - start) / 1e9);
         }
         if (gradients) {

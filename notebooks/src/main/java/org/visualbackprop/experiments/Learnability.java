@@ -73,15 +73,47 @@ public final class Learnability {
     }
 
     /**
+     * What a frame shows of the lane when only painted lines count: at each of {@link #ROWS}, the columns of the ego
+     * lane's left and right boundary where that line is painted (a line of type NONE gives 0 and an indicator of 1,
+     * dashes and dots count as painted), and the columns of the pavement's left and right edges (visible as the change
+     * from road to verge or kerb, whatever the markings), then the horizon. Exact values (no pixel rounding).
+     */
+    public static double[] visibleFeatures(RoadScene scene) {
+        RoadScene.Road road = scene.road();
+        RoadScene.Camera cam = scene.camera();
+        double f = RoadScenes.FOCAL_PX;
+        boolean leftPainted = scene.lines().get(scene.leftLine()).type() != RoadScene.LineType.NONE;
+        boolean rightPainted = scene.lines().get(scene.rightLine()).type() != RoadScene.LineType.NONE;
+        double[] us = {road.boundaryU(scene.leftLine()), road.boundaryU(scene.rightLine()), road.pavementLeft(), road.pavementRight()};
+        boolean[] seen = {leftPainted, rightPainted, true, true};
+        double[] out = new double[4 * ROWS.length + 3];
+        for (int i = 0; i < ROWS.length; i++) {
+            double d = ROWS[i] + 0.5 + cam.horizon();
+            double z = f * cam.height() / d;
+            double slope = road.slope(z);
+            double cos = 1 / Math.sqrt(1 + slope * slope);
+            for (int k = 0; k < 4; k++) {
+                double x = road.centreX(z) + us[k] / cos;
+                out[4 * i + k] = seen[k] ? Math.max(-200, Math.min(840, 320 + f * x / z)) : 0;
+            }
+        }
+        out[out.length - 3] = leftPainted ? 0 : 1;
+        out[out.length - 2] = rightPainted ? 0 : 1;
+        out[out.length - 1] = cam.horizon();
+        return out;
+    }
+
+    /**
      * The floor's figures, steering RMSE in degrees on held-out scenes.
      *
      * @param meanRmse   always predicting the training mean
      * @param linearRmse least squares on the lane measurements
      * @param mlpRmse    a two-hidden-layer network on the exact measurements
      * @param pixelRmse  the same network on measurements rounded to the view's pixels
+     * @param visibleRmse the same network on {@link #visibleFeatures}: painted ego-lane lines and pavement edges only
      */
     public record Floor(int trainScenes, int testScenes, int pixel, double meanRmse, double linearRmse, double mlpRmse,
-                        double pixelRmse, double labelStd) {
+                        double pixelRmse, double visibleRmse, double labelStd) {
         public String table() {
             return String.format(Locale.ROOT, """
                     Steering floor from the lane geometry a frame shows (%,d training scenes, %,d held out; degrees RMSE):
@@ -89,7 +121,9 @@ public final class Learnability {
                       least squares on the lane measurements      %6.2f
                       network on exact lane measurements          %6.2f   <- what a perfect lane detector leaves
                       network on measurements in whole pixels     %6.2f   (pixels %d NetSVF pixel%s wide)
-                    """, trainScenes, testScenes, meanRmse, labelStd, linearRmse, mlpRmse, pixelRmse, pixel, pixel == 1 ? "" : "s");
+                      network on painted lines and pavement edges %6.2f   (a missing ego-lane line leaves its side unknown)
+                    """, trainScenes, testScenes, meanRmse, labelStd, linearRmse, mlpRmse, pixelRmse, pixel, pixel == 1 ? "" : "s",
+                    visibleRmse);
         }
     }
 
@@ -100,11 +134,13 @@ public final class Learnability {
     public static Floor steeringFloor(long seed, int train, int test, int pixel) {
         double[][] xs = new double[train + test][];
         double[][] xp = new double[train + test][];
+        double[][] xv = new double[train + test][];
         double[] y = new double[train + test];
         for (int i = 0; i < train + test; i++) {
             RoadScene s = i < train ? RoadScenes.generate(seed, i, SceneKind.ANY) : RoadScenes.generate(seed ^ 0x5DEECE66DL, i - train, SceneKind.ANY);
             xs[i] = laneFeatures(s, 0);
             xp[i] = laneFeatures(s, pixel);
+            xv[i] = visibleFeatures(s);
             y[i] = s.steeringDegrees();
         }
         double mean = 0;
@@ -122,7 +158,8 @@ public final class Learnability {
         double linear = linearRmse(xs, y, train);
         double mlp = networkRmse(xs, y, train, seed);
         double mlpPixel = networkRmse(xp, y, train, seed);
-        return new Floor(train, test, pixel, Math.sqrt(meanErr), linear, mlp, mlpPixel, Math.sqrt(var));
+        double visible = networkRmse(xv, y, train, seed);
+        return new Floor(train, test, pixel, Math.sqrt(meanErr), linear, mlp, mlpPixel, visible, Math.sqrt(var));
     }
 
     /** Standardizes the features with the training statistics. */
