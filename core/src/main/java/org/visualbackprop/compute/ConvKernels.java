@@ -153,6 +153,20 @@ public final class ConvKernels {
                         int y = iy + ph;
                         int rowBase = ((y % sh) * sw * cin + ci) * plane + (y / sh) * wq;
                         int d = dstOff + (ci * h + iy) * w;
+                        if (sw == 2 && pw == 0) {
+                            // the two phases of the row interleaved, with constant strides (no division per value)
+                            int even = rowBase;
+                            int odd = rowBase + cin * plane;
+                            int pairs = w / 2;
+                            for (int q = 0; q < pairs; q++) {
+                                dst[d + 2 * q] = phases[even + q];
+                                dst[d + 2 * q + 1] = phases[odd + q];
+                            }
+                            if (w % 2 != 0) {
+                                dst[d + w - 1] = phases[even + pairs];
+                            }
+                            continue;
+                        }
                         for (int ix = 0; ix < w; ix++) {
                             int x = ix + pw;
                             dst[d + ix] = phases[rowBase + (x % sw) * cin * plane + x / sw];

@@ -3,7 +3,6 @@ package org.visualbackprop.bench;
 import java.lang.management.ManagementFactory;
 import java.util.Locale;
 import java.util.SplittableRandom;
-import org.visualbackprop.compute.Parallel;
 import org.visualbackprop.compute.Sgemm;
 import org.visualbackprop.nets.PaperNets;
 import org.visualbackprop.nn.BatchNorm2d;
@@ -93,8 +92,8 @@ public final class TrainingProfile {
             sgd.step(net.parameters());
             update += count ? now() - s : 0;
         }
-        System.out.printf(Locale.ROOT, "%s, batch %d, %s, %s; ms per step (%s), mean of %d%n", which, batch, Sgemm.describe(),
-                Parallel.threads() + " thread(s)", CPU ? "process CPU time" : "wall clock", reps);
+        System.out.printf(Locale.ROOT, "%s, batch %d, %s; ms per step (%s), mean of %d%n", which, batch, Sgemm.describe(),
+                CPU ? "process CPU time" : "wall clock", reps);
         System.out.printf(Locale.ROOT, "%-9s %-12s %9s %11s %11s %11s%n", "layer", "kind", "forward", "weight grad", "input grad", "backward");
         double[] tot = new double[5];
         double bnBack = 0;
