@@ -19,7 +19,9 @@ import picocli.CommandLine.Option;
                 "A classifier (--data signs or fashion-mnist): its accuracy on held-out synthetic signs (seed --seed, 100 of each "
                         + "class by default) or on Fashion-MNIST's test split (10,000 pictures, never used in training)."})
 final class EvaluateCommand implements Callable<Integer> {
-    @Option(names = "--model", required = true, paramLabel = "FILE", description = "A steering model trained on --data roads (.vbpm).")
+    @Option(names = "--model", required = true, paramLabel = "FILE",
+            description = "A model file (.vbpm), or netsvf, nethvf or signnet for the untrained network as vbp train builds it with "
+                    + "seed 1 (its masks next to a trained one's).")
     Path model;
 
     @Option(names = "--samples", description = "Held-out samples (default: 300 road frames, 4,300 signs, all 10,000 Fashion-MNIST test pictures).")
@@ -40,7 +42,7 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Models.Loaded m = Models.load(model, null);
+        Models.Loaded m = Models.resolve(model.toString(), 1, null);
         Network net = m.network();
         if (!data.equalsIgnoreCase("roads")) {
             return classifier(m, net);
