@@ -28,6 +28,8 @@ public final class Charts {
         XYChart chart = new XYChartBuilder().width(800).height(450).title(title).xAxisTitle("epoch").yAxisTitle(lossName + " loss").build();
         chart.getStyler().setYAxisLogarithmic(true);
         chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
+        chart.getStyler().setXAxisDecimalPattern("0.##");
+        chart.getStyler().setChartTitleFont(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.PLAIN, 12));
         if (batchLosses != null && !batchLosses.isEmpty()) {
             List<Double> bx = new ArrayList<>();
             List<Double> by = new ArrayList<>();
@@ -39,6 +41,25 @@ public final class Charts {
             }
             if (!bx.isEmpty()) {
                 chart.addSeries("batch", bx, by).setMarker(SeriesMarkers.NONE).setLineColor(new java.awt.Color(180, 180, 220));
+                // the batch losses' running mean over a fiftieth of the run: the trend the noisy batches hide
+                int window = Math.max(1, bx.size() / 50);
+                if (window > 1) {
+                    List<Double> mx = new ArrayList<>();
+                    List<Double> my = new ArrayList<>();
+                    double sum = 0;
+                    for (int i = 0; i < by.size(); i++) {
+                        sum += by.get(i);
+                        if (i >= window) {
+                            sum -= by.get(i - window);
+                        }
+                        if (i >= window - 1) {
+                            mx.add(bx.get(i));
+                            my.add(sum / window);
+                        }
+                    }
+                    chart.addSeries("batch, running mean of " + window, mx, my).setMarker(SeriesMarkers.NONE)
+                            .setLineColor(new java.awt.Color(60, 60, 160));
+                }
             }
         }
         List<Double> x = new ArrayList<>();

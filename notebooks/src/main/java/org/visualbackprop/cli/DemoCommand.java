@@ -46,7 +46,7 @@ final class DemoCommand implements Callable<Integer> {
     boolean quietBars;
 
     /** Training frames of the full demo, seen once each. */
-    static final int DEMO_FRAMES = 24000;
+    static final int DEMO_FRAMES = 36000;
 
     /**
      * The demo's recipe: AdamW at 0.002 (decoupled decay 0.01), a warm-up over the first 2% of the steps, then cosine
