@@ -186,6 +186,17 @@ public final class ConvKernels {
      * @param out    {@code n x cout x outH x outW}, modified (overwritten)
      */
     public static void forward(Shape inShape, float[] in, float[] weight, float[] bias, Window window, int cout, float[] out) {
+        forward(inShape, in, weight, bias, window, cout, out, null);
+    }
+
+    /**
+     * {@link #forward(Shape, float[], float[], float[], Window, int, float[])}, and, when {@code reluOut} is not null,
+     * {@code reluOut = max(0, out)}: a convolution and the ReLU after it in one pass, each output row rectified (and
+     * its bias added) while it is still in the cache instead of in two more sweeps over memory.
+     *
+     * @param reluOut {@code out}-shaped or null, modified (overwritten)
+     */
+    public static void forward(Shape inShape, float[] in, float[] weight, float[] bias, Window window, int cout, float[] out, float[] reluOut) {
         Geometry g = new Geometry(inShape, cout, window);
         int n = inShape.n();
         int inImage = g.cin * g.h * g.w;
@@ -206,10 +217,7 @@ public final class ConvKernels {
                 srcOff = 0;
                 srcImage = g.imageSize;
             }
-            product(Sgemm.kernel(), g, src, srcOff, srcImage, weight, 0, out, n0 * outImage, outImage, count);
-        }
-        if (bias != null) {
-            addBias(out, bias, n, cout, g.p);
+            product(Sgemm.kernel(), g, src, srcOff, srcImage, weight, 0, out, n0 * outImage, outImage, count, bias, reluOut);
         }
     }
 
@@ -220,21 +228,49 @@ public final class ConvKernels {
      */
     static void product(MicroKernel kernel, Geometry g, float[] src, int srcOff, int srcImage, float[] weight, int weightOff, float[] out,
                         int outOff, int outImage, int count) {
+        product(kernel, g, src, srcOff, srcImage, weight, weightOff, out, outOff, outImage, count, null, null);
+    }
+
+    /** {@link #product}, then {@code out += bias} and {@code reluOut = max(0, out)} when those are not null. */
+    static void product(MicroKernel kernel, Geometry g, float[] src, int srcOff, int srcImage, float[] weight, int weightOff, float[] out,
+                        int outOff, int outImage, int count, float[] bias, float[] reluOut) {
         if (g.outW >= 2 * kernel.nr()) {
-            rowBlocks(kernel, g, src, srcOff, srcImage, weight, weightOff, out, outOff, outImage, count);
+            rowBlocks(kernel, g, src, srcOff, srcImage, weight, weightOff, out, outOff, outImage, count, bias, reluOut);
             return;
         }
         Sgemm.PanelSource panels = columnPanels(g, src, srcOff, srcImage);
         if (count == 1) {
             Sgemm.multiply(kernel, g.cout, g.p, g.k, weight, weightOff, g.k, 1, panels, out, outOff, g.p, false);
-            return;
+        } else {
+            int cols = count * g.p;
+            float[] tmp = Scratch.get(Scratch.Slot.COLUMNS, g.cout * cols);
+            Sgemm.multiply(kernel, g.cout, cols, g.k, weight, weightOff, g.k, 1, panels, tmp, 0, cols, false);
+            for (int i = 0; i < count; i++) {
+                for (int co = 0; co < g.cout; co++) {
+                    System.arraycopy(tmp, co * cols + i * g.p, out, outOff + i * outImage + co * g.p, g.p);
+                }
+            }
         }
-        int cols = count * g.p;
-        float[] tmp = Scratch.get(Scratch.Slot.COLUMNS, g.cout * cols);
-        Sgemm.multiply(kernel, g.cout, cols, g.k, weight, weightOff, g.k, 1, panels, tmp, 0, cols, false);
-        for (int i = 0; i < count; i++) {
-            for (int co = 0; co < g.cout; co++) {
-                System.arraycopy(tmp, co * cols + i * g.p, out, outOff + i * outImage + co * g.p, g.p);
+        if (bias != null || reluOut != null) {
+            Parallel.forRange(count * g.cout, Math.max(1, 16384 / g.p), (j0, j1) -> {
+                for (int j = j0; j < j1; j++) {
+                    int o = outOff + (j / g.cout) * outImage + (j % g.cout) * g.p;
+                    epilogue(out, reluOut, o, g.p, bias == null ? 0f : bias[j % g.cout], bias != null);
+                }
+            });
+        }
+    }
+
+    /** {@code out[o..o+len) += b} (when {@code add}) and {@code reluOut[o..o+len) = max(0, out)} (when not null). */
+    private static void epilogue(float[] out, float[] reluOut, int o, int len, float b, boolean add) {
+        if (add) {
+            for (int q = o; q < o + len; q++) {
+                out[q] += b;
+            }
+        }
+        if (reluOut != null) {
+            for (int q = o; q < o + len; q++) {
+                reluOut[q] = Math.max(0f, out[q]);
             }
         }
     }
@@ -247,6 +283,12 @@ public final class ConvKernels {
      */
     static void rowBlocks(MicroKernel kernel, Geometry g, float[] src, int srcOff, int srcImage, float[] weight, int weightOff,
                           float[] out, int outOff, int outImage, int count) {
+        rowBlocks(kernel, g, src, srcOff, srcImage, weight, weightOff, out, outOff, outImage, count, null, null);
+    }
+
+    /** {@link #rowBlocks}, with the bias added and the ReLU taken on each output row right after it is computed. */
+    static void rowBlocks(MicroKernel kernel, Geometry g, float[] src, int srcOff, int srcImage, float[] weight, int weightOff,
+                          float[] out, int outOff, int outImage, int count, float[] bias, float[] reluOut) {
         final int mr = MicroKernel.MR;
         final int nr = kernel.nr();
         final int mb = (g.cout + mr - 1) / mr;
@@ -289,17 +331,11 @@ public final class ConvKernels {
                         }
                     }
                 }
-            }
-        });
-    }
-
-    static void addBias(float[] out, float[] bias, int n, int channels, int plane) {
-        Parallel.forRange(n * channels, Math.max(1, 16384 / plane), (from, to) -> {
-            for (int job = from; job < to; job++) {
-                float b = bias[job % channels];
-                int o = job * plane;
-                for (int i = 0; i < plane; i++) {
-                    out[o + i] += b;
+                if (bias != null || reluOut != null) {
+                    // the row of every output channel was just written: still in the cache
+                    for (int co = 0; co < g.cout; co++) {
+                        epilogue(out, reluOut, outRow + co * g.p, g.outW, bias == null ? 0f : bias[co], bias != null);
+                    }
                 }
             }
         });

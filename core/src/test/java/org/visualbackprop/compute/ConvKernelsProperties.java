@@ -1,5 +1,6 @@
 package org.visualbackprop.compute;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.visualbackprop.testing.NumericAssert.assertWithinMagnitude;
 
 import java.util.Arrays;
@@ -127,6 +128,27 @@ class ConvKernelsProperties {
         Arrays.fill(dx, Float.NaN);
         ConvKernels.transposedColumns(g, c.n(), w, dy, dx);
         assertWithinMagnitude(dx, gx, Tolerances.F32, "im2col input gradient " + c);
+    }
+
+    /** The convolution with its ReLU fused writes exactly what the convolution and a separate ReLU write. */
+    @Property(tries = 100, edgeCases = EdgeCasesMode.NONE)
+    void fusedReluWritesExactlyTheSeparateLayersOutputs(@ForAll("cases") ConvCase c, @ForAll boolean withBias) {
+        SplittableRandom r = c.random();
+        Tensor x = TestData.uniform(c.inShape(), r);
+        float[] w = weights(c, r);
+        float[] b = withBias ? TestData.uniform(Shape.vector(1, c.cout()), r).data() : null;
+        int size = c.n() * c.cout() * c.outH() * c.outW();
+        float[] plain = new float[size];
+        ConvKernels.forward(c.inShape(), x.data(), w, b, c.window(), c.cout(), plain);
+        float[] out = new float[size];
+        float[] relu = new float[size];
+        Arrays.fill(out, Float.NaN);
+        Arrays.fill(relu, Float.NaN);
+        ConvKernels.forward(c.inShape(), x.data(), w, b, c.window(), c.cout(), out, relu);
+        for (int i = 0; i < size; i++) {
+            assertEquals(Float.floatToRawIntBits(plain[i]), Float.floatToRawIntBits(out[i]), "conv output " + i + " of " + c);
+            assertEquals(Math.max(0f, plain[i]), relu[i], 0f, "ReLU output " + i + " of " + c);
+        }
     }
 
     /** {@code start + g}, with {@code |start|} added to the magnitudes. */

@@ -60,6 +60,13 @@ class ConvKernelsTest {
         ConvKernels.forward(c.inShape(), x.data(), w, b, c.window(), c.cout(), out);
         assertWithinMagnitude(out, LiteralOracles.conv2d(c.inShape(), xd, wd, TestData.toDouble(b), c.cout(), c.window()),
                 Tolerances.F32, "forward " + c);
+        float[] fused = new float[out.length];
+        float[] relu = new float[out.length];
+        ConvKernels.forward(c.inShape(), x.data(), w, b, c.window(), c.cout(), fused, relu);
+        for (int i = 0; i < out.length; i++) {
+            org.junit.jupiter.api.Assertions.assertEquals(out[i], fused[i], 0f, "fused conv output " + i);
+            org.junit.jupiter.api.Assertions.assertEquals(Math.max(0f, out[i]), relu[i], 0f, "fused ReLU output " + i);
+        }
 
         float[] dx = new float[x.data().length];
         float[] dw = new float[w.length];
