@@ -64,6 +64,40 @@ public final class ConvKernels {
             }
         }
 
+        /**
+         * A stride-1, unpadded convolution reading a strided view of a larger buffer: {@code cin} channels
+         * {@code channelStride} floats apart, rows {@code rowStride} floats apart, of which {@code h x w} are read.
+         */
+        Geometry(int cin, int h, int w, int rowStride, int channelStride, int cout, int kh, int kw) {
+            this.cin = cin;
+            this.h = h;
+            this.w = w;
+            this.cout = cout;
+            this.kh = kh;
+            this.kw = kw;
+            sh = 1;
+            sw = 1;
+            ph = 0;
+            pw = 0;
+            outH = h - kh + 1;
+            outW = w - kw + 1;
+            direct = true;
+            hq = channelStride / rowStride;
+            wq = rowStride;
+            plane = channelStride;
+            imageSize = cin * channelStride;
+            k = cin * kh * kw;
+            p = outH * outW;
+            koff = new int[k];
+            for (int ci = 0; ci < cin; ci++) {
+                for (int ky = 0; ky < kh; ky++) {
+                    for (int kx = 0; kx < kw; kx++) {
+                        koff[(ci * kh + ky) * kw + kx] = ci * plane + ky * wq + kx;
+                    }
+                }
+            }
+        }
+
         /** Writes the phase planes of {@code count} images starting at {@code src[srcOff]} into {@code dst}. */
         void split(float[] src, int srcOff, int count, float[] dst) {
             int hp = h + 2 * ph;
@@ -92,8 +126,17 @@ public final class ConvKernels {
                             int hi = Math.max(lo, Math.min(runs, Math.floorDiv(w - 1 + pw - rx, sw) + 1));
                             Arrays.fill(dst, d, d + lo, 0f);
                             int first = s + rx - pw;
-                            for (int qx = lo; qx < hi; qx++) {
-                                dst[d + qx] = src[first + qx * sw];
+                            if (sw == 2) {
+                                // the common stride as a constant: a third faster than the general loop (Java 17's
+                                // two-vector rearrange, tried for this, is slower than either)
+                                int at = first + lo * 2;
+                                for (int qx = lo; qx < hi; qx++, at += 2) {
+                                    dst[d + qx] = src[at];
+                                }
+                            } else {
+                                for (int qx = lo; qx < hi; qx++) {
+                                    dst[d + qx] = src[first + qx * sw];
+                                }
                             }
                             Arrays.fill(dst, d + hi, d + runs, 0f);
                         }
@@ -110,6 +153,20 @@ public final class ConvKernels {
                         int y = iy + ph;
                         int rowBase = ((y % sh) * sw * cin + ci) * plane + (y / sh) * wq;
                         int d = dstOff + (ci * h + iy) * w;
+                        if (sw == 2 && pw == 0) {
+                            // the two phases of the row interleaved, with constant strides (no division per value)
+                            int even = rowBase;
+                            int odd = rowBase + cin * plane;
+                            int pairs = w / 2;
+                            for (int q = 0; q < pairs; q++) {
+                                dst[d + 2 * q] = phases[even + q];
+                                dst[d + 2 * q + 1] = phases[odd + q];
+                            }
+                            if (w % 2 != 0) {
+                                dst[d + w - 1] = phases[even + pairs];
+                            }
+                            continue;
+                        }
                         for (int ix = 0; ix < w; ix++) {
                             int x = ix + pw;
                             dst[d + ix] = phases[rowBase + (x % sw) * cin * plane + x / sw];
@@ -129,6 +186,17 @@ public final class ConvKernels {
      * @param out    {@code n x cout x outH x outW}, modified (overwritten)
      */
     public static void forward(Shape inShape, float[] in, float[] weight, float[] bias, Window window, int cout, float[] out) {
+        forward(inShape, in, weight, bias, window, cout, out, null);
+    }
+
+    /**
+     * {@link #forward(Shape, float[], float[], float[], Window, int, float[])}, and, when {@code reluOut} is not null,
+     * {@code reluOut = max(0, out)}: a convolution and the ReLU after it in one pass, each output row rectified (and
+     * its bias added) while it is still in the cache instead of in two more sweeps over memory.
+     *
+     * @param reluOut {@code out}-shaped or null, modified (overwritten)
+     */
+    public static void forward(Shape inShape, float[] in, float[] weight, float[] bias, Window window, int cout, float[] out, float[] reluOut) {
         Geometry g = new Geometry(inShape, cout, window);
         int n = inShape.n();
         int inImage = g.cin * g.h * g.w;
@@ -149,26 +217,61 @@ public final class ConvKernels {
                 srcOff = 0;
                 srcImage = g.imageSize;
             }
-            if (g.outW >= 2 * Sgemm.kernel().nr()) {
-                rowBlocks(Sgemm.kernel(), g, src, srcOff, srcImage, weight, out, n0 * outImage, count);
-                continue;
-            }
-            Sgemm.PanelSource panels = columnPanels(g, src, srcOff, srcImage);
-            if (count == 1) {
-                Sgemm.multiply(cout, g.p, g.k, weight, 0, g.k, 1, panels, out, n0 * outImage, g.p, false);
-            } else {
-                int cols = count * g.p;
-                float[] tmp = Scratch.get(Scratch.Slot.COLUMNS, cout * cols);
-                Sgemm.multiply(cout, cols, g.k, weight, 0, g.k, 1, panels, tmp, 0, cols, false);
-                for (int i = 0; i < count; i++) {
-                    for (int co = 0; co < cout; co++) {
-                        System.arraycopy(tmp, co * cols + i * g.p, out, (n0 + i) * outImage + co * g.p, g.p);
-                    }
+            product(Sgemm.kernel(), g, src, srcOff, srcImage, weight, 0, out, n0 * outImage, outImage, count, bias, reluOut);
+        }
+    }
+
+    /**
+     * {@code out = weight * im2col(src)} for {@code count} images of geometry {@code g} (no bias): by output rows when
+     * they are wide ({@link #rowBlocks}), as one matrix product over the images' columns otherwise. Image {@code i}'s
+     * output starts at {@code outOff + i * outImage}.
+     */
+    static void product(MicroKernel kernel, Geometry g, float[] src, int srcOff, int srcImage, float[] weight, int weightOff, float[] out,
+                        int outOff, int outImage, int count) {
+        product(kernel, g, src, srcOff, srcImage, weight, weightOff, out, outOff, outImage, count, null, null);
+    }
+
+    /** {@link #product}, then {@code out += bias} and {@code reluOut = max(0, out)} when those are not null. */
+    static void product(MicroKernel kernel, Geometry g, float[] src, int srcOff, int srcImage, float[] weight, int weightOff, float[] out,
+                        int outOff, int outImage, int count, float[] bias, float[] reluOut) {
+        if (g.outW >= 2 * kernel.nr()) {
+            rowBlocks(kernel, g, src, srcOff, srcImage, weight, weightOff, out, outOff, outImage, count, bias, reluOut);
+            return;
+        }
+        Sgemm.PanelSource panels = columnPanels(g, src, srcOff, srcImage);
+        if (count == 1) {
+            Sgemm.multiply(kernel, g.cout, g.p, g.k, weight, weightOff, g.k, 1, panels, out, outOff, g.p, false);
+        } else {
+            int cols = count * g.p;
+            float[] tmp = Scratch.get(Scratch.Slot.COLUMNS, g.cout * cols);
+            Sgemm.multiply(kernel, g.cout, cols, g.k, weight, weightOff, g.k, 1, panels, tmp, 0, cols, false);
+            for (int i = 0; i < count; i++) {
+                for (int co = 0; co < g.cout; co++) {
+                    System.arraycopy(tmp, co * cols + i * g.p, out, outOff + i * outImage + co * g.p, g.p);
                 }
             }
         }
-        if (bias != null) {
-            addBias(out, bias, n, cout, g.p);
+        if (bias != null || reluOut != null) {
+            Parallel.forRange(count * g.cout, Math.max(1, 16384 / g.p), (j0, j1) -> {
+                for (int j = j0; j < j1; j++) {
+                    int o = outOff + (j / g.cout) * outImage + (j % g.cout) * g.p;
+                    epilogue(out, reluOut, o, g.p, bias == null ? 0f : bias[j % g.cout], bias != null);
+                }
+            });
+        }
+    }
+
+    /** {@code out[o..o+len) += b} (when {@code add}) and {@code reluOut[o..o+len) = max(0, out)} (when not null). */
+    private static void epilogue(float[] out, float[] reluOut, int o, int len, float b, boolean add) {
+        if (add) {
+            for (int q = o; q < o + len; q++) {
+                out[q] += b;
+            }
+        }
+        if (reluOut != null) {
+            for (int q = o; q < o + len; q++) {
+                reluOut[q] = Math.max(0f, out[q]);
+            }
         }
     }
 
@@ -178,14 +281,19 @@ public final class ConvKernels {
      * kernel tap's pixels are contiguous, so nothing is packed; the short block at the end of a row is packed into a
      * zero-padded panel. Parallel over output rows; no two threads write the same part of {@code out}.
      */
-    static void rowBlocks(MicroKernel kernel, Geometry g, float[] src, int srcOff, int srcImage, float[] weight, float[] out,
-                          int outOff, int count) {
+    static void rowBlocks(MicroKernel kernel, Geometry g, float[] src, int srcOff, int srcImage, float[] weight, int weightOff,
+                          float[] out, int outOff, int outImage, int count) {
+        rowBlocks(kernel, g, src, srcOff, srcImage, weight, weightOff, out, outOff, outImage, count, null, null);
+    }
+
+    /** {@link #rowBlocks}, with the bias added and the ReLU taken on each output row right after it is computed. */
+    static void rowBlocks(MicroKernel kernel, Geometry g, float[] src, int srcOff, int srcImage, float[] weight, int weightOff,
+                          float[] out, int outOff, int outImage, int count, float[] bias, float[] reluOut) {
         final int mr = MicroKernel.MR;
         final int nr = kernel.nr();
         final int mb = (g.cout + mr - 1) / mr;
         final float[] packedA = Scratch.get(Scratch.Slot.PACK_A, mb * mr * g.k);
-        Sgemm.packA(weight, 0, g.k, 1, g.cout, g.k, 0, mb, packedA);
-        int outImage = g.cout * g.p;
+        Sgemm.packA(weight, weightOff, g.k, 1, g.cout, g.k, 0, mb, packedA);
         Parallel.forRange(count * g.outH, 1, (r0, r1) -> {
             float[] tile = Scratch.get(Scratch.Slot.TILE, mr * nr);
             float[] panel = null;
@@ -223,17 +331,11 @@ public final class ConvKernels {
                         }
                     }
                 }
-            }
-        });
-    }
-
-    static void addBias(float[] out, float[] bias, int n, int channels, int plane) {
-        Parallel.forRange(n * channels, Math.max(1, 16384 / plane), (from, to) -> {
-            for (int job = from; job < to; job++) {
-                float b = bias[job % channels];
-                int o = job * plane;
-                for (int i = 0; i < plane; i++) {
-                    out[o + i] += b;
+                if (bias != null || reluOut != null) {
+                    // the row of every output channel was just written: still in the cache
+                    for (int co = 0; co < g.cout; co++) {
+                        epilogue(out, reluOut, outRow + co * g.p, g.outW, bias == null ? 0f : bias[co], bias != null);
+                    }
                 }
             }
         });
@@ -270,6 +372,10 @@ public final class ConvKernels {
      * Gradients of a convolution for a batch: accumulates {@code gradWeight} and {@code gradBias}, and writes
      * (overwrites) {@code gradIn} when it is not null.
      *
+     * <p>The weight gradient {@code dW[co][k] += sum_p dY[co][p] col[k][p]} is taken as dot products along output
+     * rows straight from the input (or its phase planes), where each tap's pixels are contiguous
+     * ({@link MicroKernel#weightGradient}): no im2col matrix. The input gradient is {@link #transposed}.
+     *
      * @param in         the forward input, not modified
      * @param gradOut    {@code n x cout x outH x outW}, not modified
      * @param gradIn     input-shaped or null, modified
@@ -279,10 +385,188 @@ public final class ConvKernels {
     public static void backward(Shape inShape, float[] in, float[] weight, Window window, int cout, float[] gradOut,
                                 float[] gradIn, float[] gradWeight, float[] gradBias) {
         Geometry g = new Geometry(inShape, cout, window);
+        if (g.p >= ROWS_MIN_PIXELS) {
+            weightGradient(Sgemm.kernel(), g, inShape.n(), in, gradOut, gradWeight);
+        } else {
+            weightGradientColumns(g, inShape.n(), in, gradOut, gradWeight);
+        }
+        if (gradBias != null) {
+            int n = inShape.n();
+            Parallel.forRange(cout, 1, (c0, c1) -> {
+                double[] sums = new double[2];
+                for (int co = c0; co < c1; co++) {
+                    sums[0] = 0;
+                    for (int i = 0; i < n; i++) {
+                        Elementwise.shiftedSums(gradOut, (i * cout + co) * g.p, g.p, 0f, sums);
+                    }
+                    gradBias[co] += (float) sums[0];
+                }
+            });
+        }
+        if (gradIn != null) {
+            transposed(g, inShape.n(), weight, gradOut, gradIn);
+        }
+    }
+
+    /**
+     * Outputs of at least this many pixels per channel take the row-wise kernels for their gradients (dot products
+     * along rows, forward convolutions per phase); smaller ones the im2col matrix, which then fits the cache and
+     * whose product runs at the tile kernel's speed (measured on NetSVF's layers: the row-wise kernels win from the
+     * fifth layer's 27 x 155 outputs up, lose on the 13 x 77 ones below it).
+     */
+    static final int ROWS_MIN_PIXELS = 2048;
+
+    private static void transposed(Geometry g, int n, float[] weight, float[] gradOut, float[] gradIn) {
+        // the forward formulation computes MR input channels per tile: with fewer, most of each tile would be empty
+        if (g.p >= ROWS_MIN_PIXELS && g.cin >= MicroKernel.MR) {
+            transposed(Sgemm.kernel(), g, n, weight, gradOut, gradIn);
+        } else {
+            transposedColumns(g, n, weight, gradOut, gradIn);
+        }
+    }
+
+    /** Taps per block of work in {@link #weightGradient}, a multiple of the vector kernel's six. */
+    private static final int GRAD_TAPS = 12;
+
+    /** {@code dW += dY col^T} for {@code n} images, parallel over blocks of taps (no two threads add to the same values). */
+    static void weightGradient(MicroKernel kernel, Geometry g, int n, float[] in, float[] gradOut, float[] gradWeight) {
         int inImage = g.cin * g.h * g.w;
-        int outImage = cout * g.p;
+        int outImage = g.cout * g.p;
+        int blocks = (g.k + GRAD_TAPS - 1) / GRAD_TAPS;
+        int coBlocks = g.cout >= 16 && blocks < 2 * Parallel.threads() ? 2 : 1;
+        int coHalf = (g.cout / 2 + 3) / 4 * 4;
+        for (int i = 0; i < n; i++) {
+            float[] src;
+            int srcOff;
+            if (g.direct) {
+                src = in;
+                srcOff = i * inImage;
+            } else {
+                src = Scratch.get(Scratch.Slot.PHASES, g.imageSize);
+                g.split(in, i * inImage, 1, src);
+                srcOff = 0;
+            }
+            int dyOff = i * outImage;
+            Parallel.forRange(blocks * coBlocks, 1, (b0, b1) -> {
+                for (int b = b0; b < b1; b++) {
+                    int tb = b / coBlocks;
+                    int k0 = tb * GRAD_TAPS;
+                    int nk = Math.min(GRAD_TAPS, g.k - k0);
+                    int c0 = coBlocks == 1 ? 0 : b % coBlocks == 0 ? 0 : coHalf;
+                    int c1 = coBlocks == 1 ? g.cout : b % coBlocks == 0 ? coHalf : g.cout;
+                    kernel.weightGradient(gradOut, dyOff, g.p, g.outW, src, srcOff, g.wq, g.koff, g.outH, g.outW, c0, c1 - c0, k0, nk,
+                            gradWeight, g.k);
+                }
+            });
+        }
+    }
+
+    /**
+     * The transposed convolution with the real weights, {@code gradIn = conv^T(gradOut)}, without weight
+     * gradients: what LRP's backward step and the input gradient need.
+     */
+    public static void transposed(Shape inShape, float[] weight, Window window, int cout, float[] gradOut, float[] gradIn) {
+        transposed(new Geometry(inShape, cout, window), inShape.n(), weight, gradOut, gradIn);
+    }
+
+    /**
+     * {@code gradIn = conv^T(gradOut)} as forward convolutions, one per phase plane of the (padded) input.
+     *
+     * <p>Padded input pixel {@code Y = s*oy + ky} lies in phase {@code ry = Y mod s} at {@code qy = Y div s}, and the
+     * taps that reach phase {@code ry} are {@code ky = ry + s*ty}, {@code ty < T = ceil((kh - ry) / s)}, with
+     * {@code oy = qy - ty}. So the phase's gradient is a stride-1 correlation of {@code dY}, padded by {@code T - 1}
+     * rows above (and enough below), with the flipped sub-kernel {@code V[ci][co][a] = W[co][ci][ry + s*(T-1-a)]}
+     * (likewise across columns): the forward kernel computes it at full speed, with the input channels as its output
+     * channels. Stride 1 has one phase and {@code T = kh}: the "full" correlation with the flipped kernel. Phases no tap
+     * reaches ({@code s > kh}) get zero. The phase planes are then merged into the input gradient.
+     */
+    static void transposed(MicroKernel kernel, Geometry g, int n, float[] weight, float[] gradOut, float[] gradIn) {
+        int inImage = g.cin * g.h * g.w;
+        int outImage = g.cout * g.p;
+        int tyMax = (g.kh + g.sh - 1) / g.sh;
+        int txMax = (g.kw + g.sw - 1) / g.sw;
+        int hp = g.hq + tyMax - 1;
+        int wp = g.wq + txMax - 1;
+        int padImage = g.cout * hp * wp;
+        boolean straight = g.direct;
+        int phases = g.sh * g.sw;
+        // the flipped sub-kernel of every phase, built once: V[ci][co][a][b] = W[co][ci][ry + s*(T-1-a)][rx + s*(T-1-b)]
+        int[] vOff = new int[phases + 1];
+        for (int ph = 0; ph < phases; ph++) {
+            vOff[ph + 1] = vOff[ph] + g.cin * g.cout * taps(g.kh, g.sh, ph / g.sw) * taps(g.kw, g.sw, ph % g.sw);
+        }
+        float[] v = Scratch.get(Scratch.Slot.WEIGHTS, vOff[phases]);
+        for (int ph = 0; ph < phases; ph++) {
+            int ry = ph / g.sw;
+            int rx = ph % g.sw;
+            int ty = taps(g.kh, g.sh, ry);
+            int tx = taps(g.kw, g.sw, rx);
+            for (int ci = 0; ci < g.cin; ci++) {
+                for (int co = 0; co < g.cout; co++) {
+                    for (int a = 0; a < ty; a++) {
+                        for (int b = 0; b < tx; b++) {
+                            int ky = ry + g.sh * (ty - 1 - a);
+                            int kx = rx + g.sw * (tx - 1 - b);
+                            v[vOff[ph] + ((ci * g.cout + co) * ty + a) * tx + b] = weight[((co * g.cin + ci) * g.kh + ky) * g.kw + kx];
+                        }
+                    }
+                }
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            float[] pad = Scratch.get(Scratch.Slot.GRAD_PAD, padImage);
+            padGradient(g, gradOut, i * outImage, pad, tyMax - 1, txMax - 1, hp, wp);
+            float[] dst = straight ? gradIn : Scratch.get(Scratch.Slot.PHASE_GRAD, g.imageSize);
+            int dstOff = straight ? i * inImage : 0;
+            for (int ph = 0; ph < phases; ph++) {
+                int phaseOff = dstOff + ph * g.cin * g.plane;
+                int ty = taps(g.kh, g.sh, ph / g.sw);
+                int tx = taps(g.kw, g.sw, ph % g.sw);
+                if (ty == 0 || tx == 0) {
+                    Arrays.fill(dst, phaseOff, phaseOff + g.cin * g.plane, 0f);
+                    continue;
+                }
+                Geometry pg = new Geometry(g.cout, g.hq + ty - 1, g.wq + tx - 1, wp, hp * wp, g.cin, ty, tx);
+                product(kernel, pg, pad, (tyMax - ty) * wp + (txMax - tx), padImage, v, vOff[ph], dst, phaseOff, g.cin * g.plane, 1);
+            }
+            if (!straight) {
+                g.merge(dst, gradIn, i * inImage);
+            }
+        }
+    }
+
+    /** How many taps of a kernel of {@code k} at stride {@code s} reach phase {@code r}: {@code ceil((k - r) / s)}, 0 when {@code r >= k}. */
+    private static int taps(int k, int s, int r) {
+        return r < k ? (k - r + s - 1) / s : 0;
+    }
+
+    /** {@code dY} of one image into {@code pad} ({@code cout x hp x wp}) at row {@code top}, column {@code left}, zeros around. */
+    private static void padGradient(Geometry g, float[] gradOut, int off, float[] pad, int top, int left, int hp, int wp) {
+        Parallel.forRange(g.cout, Math.max(1, 8192 / (hp * wp)), (c0, c1) -> {
+            for (int co = c0; co < c1; co++) {
+                int base = co * hp * wp;
+                Arrays.fill(pad, base, base + top * wp, 0f);
+                for (int oy = 0; oy < g.outH; oy++) {
+                    int row = base + (top + oy) * wp;
+                    Arrays.fill(pad, row, row + left, 0f);
+                    System.arraycopy(gradOut, off + co * g.p + oy * g.outW, pad, row + left, g.outW);
+                    Arrays.fill(pad, row + left + g.outW, row + wp, 0f);
+                }
+                Arrays.fill(pad, base + (top + g.outH) * wp, base + hp * wp, 0f);
+            }
+        });
+    }
+
+    /**
+     * {@link #weightGradient} through an explicit im2col matrix and the matrix product, {@code dW += dY col^T}: faster
+     * than the row dot products where the output is small (the matrix is then cache-sized and the product runs at
+     * the tile kernel's speed).
+     */
+    static void weightGradientColumns(Geometry g, int n, float[] in, float[] gradOut, float[] gradWeight) {
+        int inImage = g.cin * g.h * g.w;
+        int outImage = g.cout * g.p;
         float[] col = Scratch.get(Scratch.Slot.COLUMNS, g.k * g.p);
-        for (int i = 0; i < inShape.n(); i++) {
+        for (int i = 0; i < n; i++) {
             float[] src;
             int srcOff;
             if (g.direct) {
@@ -294,44 +578,20 @@ public final class ConvKernels {
                 srcOff = 0;
             }
             im2col(g, src, srcOff, col);
-            int dyOff = i * outImage;
-            Sgemm.multiply(cout, g.k, g.p, gradOut, dyOff, g.p, 1, col, 0, 1, g.p, gradWeight, 0, g.k, true);
-            if (gradBias != null) {
-                for (int co = 0; co < cout; co++) {
-                    double s = 0;
-                    int o = dyOff + co * g.p;
-                    for (int q = 0; q < g.p; q++) {
-                        s += gradOut[o + q];
-                    }
-                    gradBias[co] += (float) s;
-                }
-            }
-            if (gradIn != null) {
-                Sgemm.multiply(g.k, g.p, cout, weight, 0, 1, g.k, gradOut, dyOff, g.p, 1, col, 0, g.p, false);
-                if (g.direct) {
-                    Arrays.fill(gradIn, i * inImage, (i + 1) * inImage, 0f);
-                    col2im(g, col, gradIn, i * inImage);
-                } else {
-                    float[] phaseGrad = Scratch.get(Scratch.Slot.PHASE_GRAD, g.imageSize);
-                    Arrays.fill(phaseGrad, 0, g.imageSize, 0f);
-                    col2im(g, col, phaseGrad, 0);
-                    g.merge(phaseGrad, gradIn, i * inImage);
-                }
-            }
+            Sgemm.multiply(g.cout, g.k, g.p, gradOut, i * outImage, g.p, 1, col, 0, 1, g.p, gradWeight, 0, g.k, true);
         }
     }
 
     /**
-     * The transposed convolution with the real weights, {@code gradIn = conv^T(gradOut)}, without weight
-     * gradients: what LRP's backward step and the input gradient need.
+     * {@link #transposed} as {@code dcol = W^T dY} folded back into the input (col2im): for convolutions with fewer
+     * input channels than a tile has rows, where the forward formulation would leave most of each tile empty.
      */
-    public static void transposed(Shape inShape, float[] weight, Window window, int cout, float[] gradOut, float[] gradIn) {
-        Geometry g = new Geometry(inShape, cout, window);
+    static void transposedColumns(Geometry g, int n, float[] weight, float[] gradOut, float[] gradIn) {
         int inImage = g.cin * g.h * g.w;
-        int outImage = cout * g.p;
+        int outImage = g.cout * g.p;
         float[] col = Scratch.get(Scratch.Slot.COLUMNS, g.k * g.p);
-        for (int i = 0; i < inShape.n(); i++) {
-            Sgemm.multiply(g.k, g.p, cout, weight, 0, 1, g.k, gradOut, i * outImage, g.p, 1, col, 0, g.p, false);
+        for (int i = 0; i < n; i++) {
+            Sgemm.multiply(g.k, g.p, g.cout, weight, 0, 1, g.k, gradOut, i * outImage, g.p, 1, col, 0, g.p, false);
             if (g.direct) {
                 Arrays.fill(gradIn, i * inImage, (i + 1) * inImage, 0f);
                 col2im(g, col, gradIn, i * inImage);

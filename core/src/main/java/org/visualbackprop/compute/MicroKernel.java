@@ -31,6 +31,20 @@ interface MicroKernel {
      */
     void tileGather(int kc, float[] a, int aOff, float[] src, int base, int[] koff, int k0, float[] c, int cOff, int ldc);
 
+    /**
+     * The weight gradient of a convolution over one image, as dot products along output rows: for every {@code co} in
+     * {@code [co0, co0 + nco)} and tap {@code k} in {@code [k0, k0 + nk)}, adds to {@code dw[co * ldw + k]}
+     * <pre>  sum over oy < rows, ox < width of  dy[dyOff + co * dyChannel + oy * dyRow + ox] * src[srcOff + koff[k] + oy * srcRow + ox]</pre>
+     * (the output gradient times the input pixels each tap saw: contiguous runs of the input or its phase planes).
+     * Partial sums are kept in float over one call.
+     *
+     * @param dy  not modified
+     * @param src not modified
+     * @param dw  modified (added to)
+     */
+    void weightGradient(float[] dy, int dyOff, int dyChannel, int dyRow, float[] src, int srcOff, int srcRow, int[] koff,
+                        int rows, int width, int co0, int nco, int k0, int nk, float[] dw, int ldw);
+
     /** Short description for reports, such as {@code "Vector API, 16 float lanes, 8x48 tiles"}. */
     String describe();
 }

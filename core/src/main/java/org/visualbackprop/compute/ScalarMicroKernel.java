@@ -62,4 +62,22 @@ final class ScalarMicroKernel implements MicroKernel {
     public String describe() {
         return "scalar Java, " + MR + "x" + nr + " tiles (start the JVM with --add-modules jdk.incubator.vector for the fast kernel)";
     }
+
+    @Override
+    public void weightGradient(float[] dy, int dyOff, int dyChannel, int dyRow, float[] src, int srcOff, int srcRow, int[] koff,
+                               int rows, int width, int co0, int nco, int k0, int nk, float[] dw, int ldw) {
+        for (int co = co0; co < co0 + nco; co++) {
+            for (int k = k0; k < k0 + nk; k++) {
+                float s = 0;
+                for (int oy = 0; oy < rows; oy++) {
+                    int d = dyOff + co * dyChannel + oy * dyRow;
+                    int x = srcOff + koff[k] + oy * srcRow;
+                    for (int ox = 0; ox < width; ox++) {
+                        s += dy[d + ox] * src[x + ox];
+                    }
+                }
+                dw[co * ldw + k] += s;
+            }
+        }
+    }
 }

@@ -7,7 +7,7 @@ package org.visualbackprop.compute;
  */
 public final class Scratch {
     /** Distinct uses of scratch memory; a kernel must not hold two arrays of the same slot at once. */
-    public enum Slot { PACK_A, PACK_B, TILE, PHASES, COLUMNS, PHASE_GRAD, MISC }
+    public enum Slot { PACK_A, PACK_B, TILE, PHASES, COLUMNS, PHASE_GRAD, GRAD_PAD, WEIGHTS, MISC }
 
     private static final ThreadLocal<float[][]> ARRAYS = ThreadLocal.withInitial(() -> new float[Slot.values().length][]);
 

@@ -1,6 +1,8 @@
 package org.visualbackprop.compute;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -13,6 +15,7 @@ final class VectorMicroKernel implements MicroKernel {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
     private static final int NR = 3 * L;
+    private static final MicroKernel SCALAR = new ScalarMicroKernel(NR);
 
     @Override
     public int nr() {
@@ -180,6 +183,134 @@ final class VectorMicroKernel implements MicroKernel {
         c70.intoArray(c, o7);
         c71.intoArray(c, o7 + L);
         c72.intoArray(c, o7 + 2 * L);
+    }
+
+    /** Output channels and taps of one block of {@link #weightGradient}: 4 x 6 accumulators stay in registers. */
+    static final int GRAD_CO = 4;
+    static final int GRAD_K = 6;
+
+    @Override
+    public void weightGradient(float[] dy, int dyOff, int dyChannel, int dyRow, float[] src, int srcOff, int srcRow, int[] koff,
+                               int rows, int width, int co0, int nco, int k0, int nk, float[] dw, int ldw) {
+        for (int c = co0; c < co0 + nco; c += GRAD_CO) {
+            int nc = Math.min(GRAD_CO, co0 + nco - c);
+            for (int k = k0; k < k0 + nk; k += GRAD_K) {
+                int nt = Math.min(GRAD_K, k0 + nk - k);
+                gradientBlock(dy, dyOff, dyChannel, dyRow, src, srcOff, srcRow, koff, rows, width, c, nc, k, nt, dw, ldw);
+            }
+        }
+    }
+
+    /**
+     * One block of up to 4 output channels by 6 taps; a smaller block repeats its last channel or tap (the repeated
+     * sums are computed and dropped), so one loop body with 24 accumulators serves every block.
+     */
+    private static void gradientBlock(float[] dy, int dyOff, int dyChannel, int dyRow, float[] src, int srcOff, int srcRow, int[] koff,
+                                      int rows, int width, int c, int nc, int k, int nt, float[] dw, int ldw) {
+        int d0 = dyOff + c * dyChannel;
+        int d1 = dyOff + (c + Math.min(1, nc - 1)) * dyChannel;
+        int d2 = dyOff + (c + Math.min(2, nc - 1)) * dyChannel;
+        int d3 = dyOff + (c + Math.min(3, nc - 1)) * dyChannel;
+        int t0 = srcOff + koff[k];
+        int t1 = srcOff + koff[k + Math.min(1, nt - 1)];
+        int t2 = srcOff + koff[k + Math.min(2, nt - 1)];
+        int t3 = srcOff + koff[k + Math.min(3, nt - 1)];
+        int t4 = srcOff + koff[k + Math.min(4, nt - 1)];
+        int t5 = srcOff + koff[k + Math.min(5, nt - 1)];
+        FloatVector z = FloatVector.zero(S);
+        FloatVector a00 = z, a01 = z, a02 = z, a03 = z, a04 = z, a05 = z;
+        FloatVector a10 = z, a11 = z, a12 = z, a13 = z, a14 = z, a15 = z;
+        FloatVector a20 = z, a21 = z, a22 = z, a23 = z, a24 = z, a25 = z;
+        FloatVector a30 = z, a31 = z, a32 = z, a33 = z, a34 = z, a35 = z;
+        if (width < L) {
+            // rows shorter than a vector: the scalar twin's loops (only the last conv layers of small inputs)
+            SCALAR.weightGradient(dy, dyOff, dyChannel, dyRow, src, srcOff, srcRow, koff, rows, width, c, nc, k, nt, dw, ldw);
+            return;
+        }
+        int full = width - width % L;
+        // the last partial vector of a row is loaded whole, ending at the row's end, and the lanes the loop already
+        // summed are zeroed in the gradient (a blend with a fixed mask: masked loads are slow in Java 17)
+        int last = width - L;
+        VectorMask<Float> seen = S.indexInRange(0, full - last);
+        for (int oy = 0; oy < rows; oy++) {
+            int dr = oy * dyRow;
+            int sr = oy * srcRow;
+            int ox = 0;
+            for (; ox < full; ox += L) {
+                FloatVector g0 = FloatVector.fromArray(S, dy, d0 + dr + ox);
+                FloatVector g1 = FloatVector.fromArray(S, dy, d1 + dr + ox);
+                FloatVector g2 = FloatVector.fromArray(S, dy, d2 + dr + ox);
+                FloatVector g3 = FloatVector.fromArray(S, dy, d3 + dr + ox);
+                FloatVector v;
+                v = FloatVector.fromArray(S, src, t0 + sr + ox);
+                a00 = g0.fma(v, a00); a10 = g1.fma(v, a10); a20 = g2.fma(v, a20); a30 = g3.fma(v, a30);
+                v = FloatVector.fromArray(S, src, t1 + sr + ox);
+                a01 = g0.fma(v, a01); a11 = g1.fma(v, a11); a21 = g2.fma(v, a21); a31 = g3.fma(v, a31);
+                v = FloatVector.fromArray(S, src, t2 + sr + ox);
+                a02 = g0.fma(v, a02); a12 = g1.fma(v, a12); a22 = g2.fma(v, a22); a32 = g3.fma(v, a32);
+                v = FloatVector.fromArray(S, src, t3 + sr + ox);
+                a03 = g0.fma(v, a03); a13 = g1.fma(v, a13); a23 = g2.fma(v, a23); a33 = g3.fma(v, a33);
+                v = FloatVector.fromArray(S, src, t4 + sr + ox);
+                a04 = g0.fma(v, a04); a14 = g1.fma(v, a14); a24 = g2.fma(v, a24); a34 = g3.fma(v, a34);
+                v = FloatVector.fromArray(S, src, t5 + sr + ox);
+                a05 = g0.fma(v, a05); a15 = g1.fma(v, a15); a25 = g2.fma(v, a25); a35 = g3.fma(v, a35);
+            }
+            if (full < width) {
+                ox = last;
+                FloatVector g0 = FloatVector.fromArray(S, dy, d0 + dr + ox).blend(z, seen);
+                FloatVector g1 = FloatVector.fromArray(S, dy, d1 + dr + ox).blend(z, seen);
+                FloatVector g2 = FloatVector.fromArray(S, dy, d2 + dr + ox).blend(z, seen);
+                FloatVector g3 = FloatVector.fromArray(S, dy, d3 + dr + ox).blend(z, seen);
+                FloatVector v;
+                v = FloatVector.fromArray(S, src, t0 + sr + ox);
+                a00 = g0.fma(v, a00); a10 = g1.fma(v, a10); a20 = g2.fma(v, a20); a30 = g3.fma(v, a30);
+                v = FloatVector.fromArray(S, src, t1 + sr + ox);
+                a01 = g0.fma(v, a01); a11 = g1.fma(v, a11); a21 = g2.fma(v, a21); a31 = g3.fma(v, a31);
+                v = FloatVector.fromArray(S, src, t2 + sr + ox);
+                a02 = g0.fma(v, a02); a12 = g1.fma(v, a12); a22 = g2.fma(v, a22); a32 = g3.fma(v, a32);
+                v = FloatVector.fromArray(S, src, t3 + sr + ox);
+                a03 = g0.fma(v, a03); a13 = g1.fma(v, a13); a23 = g2.fma(v, a23); a33 = g3.fma(v, a33);
+                v = FloatVector.fromArray(S, src, t4 + sr + ox);
+                a04 = g0.fma(v, a04); a14 = g1.fma(v, a14); a24 = g2.fma(v, a24); a34 = g3.fma(v, a34);
+                v = FloatVector.fromArray(S, src, t5 + sr + ox);
+                a05 = g0.fma(v, a05); a15 = g1.fma(v, a15); a25 = g2.fma(v, a25); a35 = g3.fma(v, a35);
+            }
+        }
+        // sums written out by hand, as the tile stores are: a loop over an array of vectors would box them
+        int r0 = c * ldw + k;
+        dw[r0] += a00.reduceLanes(VectorOperators.ADD);
+        if (nt > 1) dw[r0 + 1] += a01.reduceLanes(VectorOperators.ADD);
+        if (nt > 2) dw[r0 + 2] += a02.reduceLanes(VectorOperators.ADD);
+        if (nt > 3) dw[r0 + 3] += a03.reduceLanes(VectorOperators.ADD);
+        if (nt > 4) dw[r0 + 4] += a04.reduceLanes(VectorOperators.ADD);
+        if (nt > 5) dw[r0 + 5] += a05.reduceLanes(VectorOperators.ADD);
+        if (nc > 1) {
+            int r1 = r0 + ldw;
+            dw[r1] += a10.reduceLanes(VectorOperators.ADD);
+            if (nt > 1) dw[r1 + 1] += a11.reduceLanes(VectorOperators.ADD);
+            if (nt > 2) dw[r1 + 2] += a12.reduceLanes(VectorOperators.ADD);
+            if (nt > 3) dw[r1 + 3] += a13.reduceLanes(VectorOperators.ADD);
+            if (nt > 4) dw[r1 + 4] += a14.reduceLanes(VectorOperators.ADD);
+            if (nt > 5) dw[r1 + 5] += a15.reduceLanes(VectorOperators.ADD);
+        }
+        if (nc > 2) {
+            int r2 = r0 + 2 * ldw;
+            dw[r2] += a20.reduceLanes(VectorOperators.ADD);
+            if (nt > 1) dw[r2 + 1] += a21.reduceLanes(VectorOperators.ADD);
+            if (nt > 2) dw[r2 + 2] += a22.reduceLanes(VectorOperators.ADD);
+            if (nt > 3) dw[r2 + 3] += a23.reduceLanes(VectorOperators.ADD);
+            if (nt > 4) dw[r2 + 4] += a24.reduceLanes(VectorOperators.ADD);
+            if (nt > 5) dw[r2 + 5] += a25.reduceLanes(VectorOperators.ADD);
+        }
+        if (nc > 3) {
+            int r3 = r0 + 3 * ldw;
+            dw[r3] += a30.reduceLanes(VectorOperators.ADD);
+            if (nt > 1) dw[r3 + 1] += a31.reduceLanes(VectorOperators.ADD);
+            if (nt > 2) dw[r3 + 2] += a32.reduceLanes(VectorOperators.ADD);
+            if (nt > 3) dw[r3 + 3] += a33.reduceLanes(VectorOperators.ADD);
+            if (nt > 4) dw[r3 + 4] += a34.reduceLanes(VectorOperators.ADD);
+            if (nt > 5) dw[r3 + 5] += a35.reduceLanes(VectorOperators.ADD);
+        }
     }
 
     @Override

@@ -105,6 +105,56 @@ public record RoadScene(Road road, List<LaneLine> lines, Surface surface, List<S
         return new RoadScene(road, lines, surface, shadows, cars, crossMarkings, camera, odometer + metres, textureSeed);
     }
 
+    /**
+     * This scene mirrored left to right about the camera's axis: the road bends and lies the other way (curvature,
+     * heading and offset negated), lanes, lines, shoulders and kerbs swap sides, shadows, cars and markings across
+     * the road go to {@code -u}. The lane centre {@link #LOOKAHEAD_M} ahead goes from {@code x} to {@code -x}, and
+     * {@code k = 2 x / (x^2 + L^2)} and {@code atan} are odd, so {@link #steeringDegrees()} is exactly negated: the
+     * label a horizontally flipped frame must carry. The geometry renders as the mirror image of this scene's frame
+     * (pixel column {@code c} goes to {@code width - 1 - c}, the principal point being the frame's centre); the
+     * pavement's texture and sensor noise, which are noise fields, are not mirrored.
+     */
+    public RoadScene mirrored() {
+        Road r = new Road(-road.curvature(), -road.heading(), -road.offset(), road.laneWidth(), road.laneCount(),
+                road.laneCount() - 1 - road.egoLane(), road.shoulderRight(), road.shoulderLeft(), road.curbRight(), road.curbLeft());
+        List<LaneLine> l = new ArrayList<>(lines);
+        java.util.Collections.reverse(l);
+        List<Shadow> sh = new ArrayList<>();
+        for (Shadow s : shadows) {
+            if (s instanceof Band b) {
+                sh.add(new Band(b.s0(), b.s1(), -b.slant(), b.softness(), b.darkness()));
+            } else if (s instanceof Side d) {
+                sh.add(new Side(!d.left(), -d.u0(), -d.slope(), d.s0(), d.s1(), d.softness(), d.darkness()));
+            } else if (s instanceof Dappled d) {
+                sh.add(new Dappled(-d.u1(), -d.u0(), d.s0(), d.s1(), d.scale(), d.threshold(), d.seed(), d.darkness()));
+            } else if (s instanceof Patch p) {
+                sh.add(new Patch(-p.u1(), -p.u0(), p.s0(), p.s1(), p.softness(), p.darkness()));
+            } else {
+                throw new IllegalStateException("unknown shadow " + s);
+            }
+        }
+        List<Car> c = new ArrayList<>();
+        for (Car car : cars) {
+            c.add(new Car(-car.lateral(), car.distance(), car.width(), car.height(), car.length(), car.albedo()));
+        }
+        List<CrossMarking> m = new ArrayList<>();
+        for (CrossMarking x : crossMarkings) {
+            m.add(new CrossMarking(x.kind(), x.s(), x.depth(), -x.uTo(), -x.uFrom(), x.brightness()));
+        }
+        return new RoadScene(r, l, surface, sh, c, m, camera, odometer, textureSeed);
+    }
+
+    /**
+     * This scene seen from a camera moved {@code metres} to the right (negative: left) across the road, everything
+     * else the same: the lane centre moves {@code metres} to the left relative to the camera ({@code offset - metres});
+     * cars, markings and shadows stay where they are on the road. The steering label follows from the generator's
+     * geometry ({@link #steeringDegrees()} of the result), not from an approximation.
+     */
+    public RoadScene shiftedCamera(double metres) {
+        finite("metres", metres);
+        return withRoad(road.withOffset(road.offset() - metres));
+    }
+
     public RoadScene withRoad(Road r) {
         return new RoadScene(r, lines, surface, shadows, cars, crossMarkings, camera, odometer, textureSeed);
     }

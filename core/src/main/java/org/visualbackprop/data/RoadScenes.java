@@ -141,6 +141,50 @@ public final class RoadScenes implements Dataset {
                 + (target == Target.DEGREES ? "steering degrees" : "steering degrees / " + NORMALIZING_DEGREES) + ")";
     }
 
+    /**
+     * An augmentation for training on road scenes: each sample of a batch is rendered again from a camera moved across
+     * the road by an amount drawn uniformly from {@code [-maxMetres, maxMetres]} ({@link RoadScene#shiftedCamera}),
+     * and its target recomputed by the generator from the moved scene (pure pursuit from the new position), in the
+     * data set's unit. Exact, unlike shifting the pixels, which would need the depth of every point to correct.
+     * Costs one more rendering per sample.
+     *
+     * @throws IllegalArgumentException when {@code maxMetres} is not in [0, 2]; when applied to a data set that is not
+     *                                  a {@code RoadScenes}
+     */
+    public static org.visualbackprop.train.Augmentation lateralShift(double maxMetres) {
+        if (!(maxMetres >= 0 && maxMetres <= 2)) {
+            throw new IllegalArgumentException("the camera shift must lie in [0, 2] metres, got " + maxMetres);
+        }
+        return new org.visualbackprop.train.Augmentation() {
+            @Override
+            public void apply(org.visualbackprop.train.Batch batch, int[] indices, Dataset source, SplittableRandom random) {
+                if (!(source instanceof RoadScenes roads)) {
+                    throw new IllegalArgumentException("the camera shift renders road scenes again; it cannot augment "
+                            + source.describe());
+                }
+                int size = roads.inputShape().size();
+                double[] shifts = new double[indices.length];
+                for (int i = 0; i < shifts.length; i++) {
+                    shifts[i] = maxMetres * (2 * random.nextDouble() - 1);
+                }
+                float[] x = batch.inputs().data();
+                float[] t = batch.targets().data();
+                org.visualbackprop.compute.Parallel.forRange(indices.length, 1, (a, b) -> {
+                    for (int i = a; i < b; i++) {
+                        RoadScene moved = roads.scene(indices[i]).shiftedCamera(shifts[i]);
+                        RoadRenderer.render(moved, roads.view, x, i * size, null);
+                        t[i] = (float) roads.target(moved);
+                    }
+                });
+            }
+
+            @Override
+            public String describe() {
+                return "camera shift(+-" + maxMetres + " m, rendered, label recomputed)";
+            }
+        };
+    }
+
     /** Renders a scene as a view, with its label map. */
     public static RoadFrame render(RoadScene scene, RoadView view) {
         Objects.requireNonNull(scene, "scene");

@@ -45,6 +45,13 @@ public final class Provenance {
         return new Provenance(m);
     }
 
+    /** This record followed by every entry of {@code more} (an entry of {@code more} replaces one of the same key). */
+    public Provenance with(Provenance more) {
+        Map<String, String> m = new LinkedHashMap<>(entries);
+        m.putAll(more.entries);
+        return new Provenance(m);
+    }
+
     /** The value of {@code key}, or null. */
     public String get(String key) {
         return entries.get(key);

@@ -96,10 +96,35 @@ public final class PaperNets {
      * @throws org.visualbackprop.tensor.ShapeException when the input is too small for one pair (under 7 x 7)
      */
     public static Network small(Shape input, int outputs, boolean classifier, long seed) {
+        return small(input, outputs, classifier, seed, SMALL_CHANNELS, new int[] {32});
+    }
+
+    /**
+     * {@link #small(Shape, int, boolean, long)} with other widths: conv channels {@code channels} (an even number of
+     * them, taken in (stride 1, stride 2) pairs as far as the input allows) and hidden fully connected sizes
+     * {@code hidden}.
+     *
+     * @throws IllegalArgumentException when {@code channels} is empty, odd in length or holds a value below 1
+     */
+    public static Network small(Shape input, int outputs, boolean classifier, long seed, int[] channels, int[] hidden) {
+        if (channels.length == 0 || channels.length % 2 != 0) {
+            throw new IllegalArgumentException("the small net takes its conv channels in (stride 1, stride 2) pairs: need an even, "
+                    + "non-zero count, got " + java.util.Arrays.toString(channels));
+        }
+        for (int c : channels) {
+            if (c < 1) {
+                throw new IllegalArgumentException("conv channels must be >= 1, got " + java.util.Arrays.toString(channels));
+            }
+        }
+        for (int h : hidden) {
+            if (h < 1) {
+                throw new IllegalArgumentException("hidden sizes must be >= 1, got " + java.util.Arrays.toString(hidden));
+            }
+        }
         int h = input.h();
         int w = input.w();
         int pairs = 0;
-        while (pairs < SMALL_CHANNELS.length / 2) {
+        while (pairs < channels.length / 2) {
             int h2 = ((h - 2) - 3) / 2 + 1;
             int w2 = ((w - 2) - 3) / 2 + 1;
             if (h - 2 < 3 || w - 2 < 3 || h2 < 1 || w2 < 1) {
@@ -113,7 +138,7 @@ public final class PaperNets {
             throw new org.visualbackprop.tensor.ShapeException("the small net needs inputs of at least 7 x 7, got "
                     + input.h() + " x " + input.w());
         }
-        return convNet(input, java.util.Arrays.copyOf(SMALL_CHANNELS, 2 * pairs), new int[] {32}, outputs, classifier, seed);
+        return convNet(input, java.util.Arrays.copyOf(channels, 2 * pairs), hidden.clone(), outputs, classifier, seed);
     }
 
     /** Builds an architecture by name; {@code SMALL} gets the given input shape, the others their own. */

@@ -1,6 +1,7 @@
 package org.visualbackprop.nn;
 
 import java.util.List;
+import org.visualbackprop.compute.Elementwise;
 import org.visualbackprop.compute.Parallel;
 import org.visualbackprop.tensor.Shape;
 import org.visualbackprop.tensor.ShapeException;
@@ -215,24 +216,19 @@ public final class BatchNorm2d implements Layer {
                 batchInvStd = new float[channels];
             }
             Parallel.forRange(channels, 1, (c0, c1) -> {
+                double[] sums = new double[2];
                 for (int c = c0; c < c1; c++) {
-                    double sum = 0;
+                    // one pass: sums of x - shift and its square, the shift (a value of the channel) keeping the
+                    // subtraction E[d^2] - E[d]^2 well conditioned
+                    float s0 = x[c * plane];
+                    sums[0] = 0;
+                    sums[1] = 0;
                     for (int i = 0; i < n; i++) {
-                        int o = (i * channels + c) * plane;
-                        for (int q = 0; q < plane; q++) {
-                            sum += x[o + q];
-                        }
+                        Elementwise.shiftedSums(x, (i * channels + c) * plane, plane, s0, sums);
                     }
-                    double mean = sum / m;
-                    double sq = 0;
-                    for (int i = 0; i < n; i++) {
-                        int o = (i * channels + c) * plane;
-                        for (int q = 0; q < plane; q++) {
-                            double d = x[o + q] - mean;
-                            sq += d * d;
-                        }
-                    }
-                    double var = sq / m;
+                    double meanShifted = sums[0] / m;
+                    double mean = s0 + meanShifted;
+                    double var = Math.max(0, sums[1] / m - meanShifted * meanShifted);
                     batchMean[c] = (float) mean;
                     batchInvStd[c] = (float) (1.0 / Math.sqrt(var + eps));
                     if (mode == Mode.TRAIN) {
@@ -253,12 +249,7 @@ public final class BatchNorm2d implements Layer {
         Parallel.forRange(n * channels, Math.max(1, 16384 / plane), (j0, j1) -> {
             for (int j = j0; j < j1; j++) {
                 int c = j % channels;
-                float a = scale[c];
-                float b = shift[c];
-                int o = j * plane;
-                for (int q = 0; q < plane; q++) {
-                    y[o + q] = a * x[o + q] + b;
-                }
+                Elementwise.affine(x, j * plane, scale[c], shift[c], y, j * plane, plane);
             }
         });
     }
@@ -277,19 +268,18 @@ public final class BatchNorm2d implements Layer {
         boolean batch = mode.batchStatistics();
         float[][] eval = batch ? null : evalAffine();
         Parallel.forRange(channels, 1, (c0, c1) -> {
+            double[] sums = new double[2];
             for (int c = c0; c < c1; c++) {
-                double mean = batch ? batchMean[c] : runningMean.data()[c];
+                float mean = batch ? batchMean[c] : runningMean.data()[c];
                 double inv = batch ? batchInvStd[c] : 1.0 / Math.sqrt(runningVar.data()[c] + eps);
-                double sumDy = 0;
-                double sumDyXhat = 0;
+                sums[0] = 0;
+                sums[1] = 0;
                 for (int i = 0; i < n; i++) {
                     int o = (i * channels + c) * plane;
-                    for (int q = 0; q < plane; q++) {
-                        double d = dy[o + q];
-                        sumDy += d;
-                        sumDyXhat += d * (x[o + q] - mean) * inv;
-                    }
+                    Elementwise.gradientSums(dy, o, x, o, plane, mean, sums);
                 }
+                double sumDy = sums[0];
+                double sumDyXhat = sums[1] * inv;
                 if (parameterGradients) {
                     dGamma[c] += (float) sumDyXhat;
                     dBeta[c] += (float) sumDy;
@@ -299,23 +289,22 @@ public final class BatchNorm2d implements Layer {
                 }
                 float[] dx = gradIn.data();
                 if (batch) {
-                    // dx = gamma * inv / m * (m * dy - sum(dy) - xhat * sum(dy * xhat))
+                    // dx = gamma * inv / m * (m * dy - sum(dy) - xhat * sum(dy * xhat)), xhat = (x - mean) * inv:
+                    // an affine map of dy and x - mean per channel, dx = a dy + b (x - mean) + c
                     double m = (double) n * plane;
                     double k = g[c] * inv / m;
+                    float a = (float) (k * m);
+                    float b = (float) (-k * inv * sumDyXhat);
+                    float cc = (float) (-k * sumDy);
                     for (int i = 0; i < n; i++) {
                         int o = (i * channels + c) * plane;
-                        for (int q = 0; q < plane; q++) {
-                            double xhat = (x[o + q] - mean) * inv;
-                            dx[o + q] = (float) (k * (m * dy[o + q] - sumDy - xhat * sumDyXhat));
-                        }
+                        Elementwise.affine2(dy, o, x, o, mean, a, b, cc, dx, o, plane);
                     }
                 } else {
                     float a = eval[0][c];
                     for (int i = 0; i < n; i++) {
                         int o = (i * channels + c) * plane;
-                        for (int q = 0; q < plane; q++) {
-                            dx[o + q] = a * dy[o + q];
-                        }
+                        Elementwise.affine(dy, o, a, 0f, dx, o, plane);
                     }
                 }
             }

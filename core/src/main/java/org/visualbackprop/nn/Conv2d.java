@@ -118,6 +118,20 @@ public final class Conv2d implements Layer {
                 window, outChannels, out.data());
     }
 
+    /**
+     * {@link #forward} and the ReLU that follows it in one pass: {@code out} as {@code forward} writes it, and
+     * {@code reluOut = max(0, out)}, each output row rectified while it is in the cache ({@link ConvKernels}). What
+     * {@link Network} runs for a conv followed by a ReLU; the two outputs are exactly those of the separate layers.
+     *
+     * @param reluOut shaped like {@code out}, modified (overwritten)
+     */
+    public void forwardWithRelu(Tensor in, Tensor out, Tensor reluOut) {
+        checkShapes(in, out, null, null);
+        out.requireSameShape(reluOut, "write a convolution and its ReLU:");
+        ConvKernels.forward(in.shape(), in.data(), weight.value().data(), bias == null ? null : bias.value().data(),
+                window, outChannels, out.data(), reluOut.data());
+    }
+
     @Override
     public void backward(Tensor in, Tensor out, Tensor gradOut, Tensor gradIn, Mode mode, boolean parameterGradients) {
         checkShapes(in, out, gradOut, gradIn);

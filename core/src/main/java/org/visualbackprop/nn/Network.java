@@ -190,6 +190,14 @@ public final class Network {
         for (int i = 0; i < layers.size(); i++) {
             Layer l = layers.get(i);
             Tensor out = t.outputs[i];
+            if (!wantMean[i] && i + 1 < layers.size() && !wantMean[i + 1] && l instanceof Conv2d conv && layers.get(i + 1) instanceof ReLU) {
+                // a conv and its ReLU in one sweep over the output (the same values as one after the other)
+                t.means[i] = null;
+                t.means[i + 1] = null;
+                conv.forwardWithRelu(t.layerInput(i), out, t.outputs[i + 1]);
+                i++;
+                continue;
+            }
             if (!wantMean[i]) {
                 t.means[i] = null;
                 l.forward(t.layerInput(i), out, mode);

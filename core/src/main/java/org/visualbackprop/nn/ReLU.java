@@ -1,6 +1,7 @@
 package org.visualbackprop.nn;
 
 import java.util.List;
+import org.visualbackprop.compute.Elementwise;
 import org.visualbackprop.compute.Parallel;
 import org.visualbackprop.tensor.Shape;
 import org.visualbackprop.tensor.Tensor;
@@ -92,11 +93,7 @@ public final class ReLU implements Layer {
         float[] x = in.data();
         float[] dy = gradOut.data();
         float[] dx = gradIn.data();
-        Parallel.forRange(x.length, 1 << 16, (a, b) -> {
-            for (int i = a; i < b; i++) {
-                dx[i] = x[i] > 0f ? dy[i] : 0f;
-            }
-        });
+        Parallel.forRange(x.length, 1 << 16, (a, b) -> Elementwise.reluBackward(x, a, dy, a, dx, a, b - a));
     }
 
     @Override

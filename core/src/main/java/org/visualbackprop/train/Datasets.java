@@ -58,6 +58,21 @@ public final class Datasets {
         };
     }
 
+    /**
+     * All samples of {@code d} loaded once into memory (a validation set read many times during a run, whose samples
+     * are rendered or decoded on every load otherwise). Takes {@code d.size()} times the sample size in floats.
+     *
+     * @throws IllegalArgumentException when the samples would not fit in one array
+     */
+    public static Dataset cached(Dataset d) {
+        long values = (long) d.size() * d.inputShape().size();
+        if (values > Integer.MAX_VALUE - 16) {
+            throw new IllegalArgumentException("cannot cache " + d.describe() + ": " + values + " values exceed one array");
+        }
+        Batch all = batch(d, 0, d.size());
+        return of(all.inputs(), all.targets(), d.describe());
+    }
+
     /** The samples of {@code d} at {@code indices}, in that order (a view). */
     public static Dataset subset(Dataset d, int[] indices, String description) {
         int[] idx = indices.clone();

@@ -3,6 +3,7 @@ package org.visualbackprop.train;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import org.visualbackprop.io.Provenance;
 import org.visualbackprop.nn.Parameter;
 
 /**
@@ -10,22 +11,18 @@ import org.visualbackprop.nn.Parameter;
  * {@code v = momentum * v + (g + decay * w)}, {@code w = w - lr * v}; weight decay only on parameters marked for it
  * (conv and dense weights).
  */
-public final class Sgd {
+public final class Sgd implements Optimizer {
     private final double learningRate;
     private final double momentum;
     private final double weightDecay;
     private final Map<Parameter, float[]> velocity = new IdentityHashMap<>();
 
     private Sgd(double learningRate, double momentum, double weightDecay) {
-        if (!(learningRate > 0) || !Double.isFinite(learningRate)) {
-            throw new IllegalArgumentException("learning rate must be > 0 and finite, got " + learningRate);
-        }
+        Adam.checkRate(learningRate);
         if (!(momentum >= 0 && momentum < 1)) {
             throw new IllegalArgumentException("momentum must lie in [0, 1), got " + momentum);
         }
-        if (!(weightDecay >= 0) || !Double.isFinite(weightDecay)) {
-            throw new IllegalArgumentException("weight decay must be >= 0 and finite, got " + weightDecay);
-        }
+        Adam.checkDecay(weightDecay);
         this.learningRate = learningRate;
         this.momentum = momentum;
         this.weightDecay = weightDecay;
@@ -35,6 +32,12 @@ public final class Sgd {
         return new Sgd(learningRate, momentum, weightDecay);
     }
 
+    @Override
+    public String name() {
+        return "sgd";
+    }
+
+    @Override
     public double learningRate() {
         return learningRate;
     }
@@ -47,13 +50,14 @@ public final class Sgd {
         return weightDecay;
     }
 
-    /** One update of every parameter from its gradient. Modified: the parameters' values. */
-    public void step(List<Parameter> parameters) {
+    @Override
+    public void step(List<Parameter> parameters, double rate) {
+        Adam.checkRate(rate);
+        float lr = (float) rate;
         for (Parameter p : parameters) {
             float[] w = p.value().data();
             float[] g = p.grad().data();
             float decay = p.decay() ? (float) weightDecay : 0f;
-            float lr = (float) learningRate;
             if (momentum == 0) {
                 for (int i = 0; i < w.length; i++) {
                     w[i] -= lr * (g[i] + decay * w[i]);
@@ -67,5 +71,15 @@ public final class Sgd {
                 w[i] -= lr * v[i];
             }
         }
+    }
+
+    @Override
+    public Provenance provenance() {
+        return Provenance.of("optimizer", name(), "learning_rate", learningRate, "momentum", momentum, "weight_decay", weightDecay);
+    }
+
+    @Override
+    public String toString() {
+        return "SGD(lr " + learningRate + ", momentum " + momentum + ", weight decay " + weightDecay + ")";
     }
 }

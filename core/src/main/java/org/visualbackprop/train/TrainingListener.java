@@ -19,8 +19,34 @@ public interface TrainingListener {
     default void checkpoint(double epochs, Network network) {
     }
 
+    /** After every optimizer step, with the figures of that step (for learning curves). */
+    default void step(StepReport report) {
+    }
+
+    /**
+     * After every {@link Trainer.Config#validateEvery()} training samples: the validation set's loss and metric at that
+     * point ({@code epochs} = samples seen / training set size).
+     */
+    default void validation(long samplesSeen, double epochs, Trainer.Evaluation evaluation) {
+    }
+
     /** After every epoch, with its figures. */
     default void epochEnd(EpochReport report) {
+    }
+
+    /**
+     * Figures of one optimizer step.
+     *
+     * @param step          1 for the first step
+     * @param samplesSeen   training samples seen so far, this step's included
+     * @param epochs        {@code samplesSeen} over the training set's size
+     * @param loss          the batch's loss before the step
+     * @param learningRate  the rate of this step (base rate times the schedule's factor)
+     * @param gradientNorm  global L2 norm of the parameter gradients before clipping
+     * @param clipped       whether the gradients were scaled down to the clipping norm
+     */
+    record StepReport(long step, long samplesSeen, double epochs, double loss, double learningRate, double gradientNorm,
+                      boolean clipped) {
     }
 
     /** Figures of one epoch. {@code validationLoss} and {@code validationMetric} are NaN without a validation set. */

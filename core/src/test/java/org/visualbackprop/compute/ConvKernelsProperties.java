@@ -1,5 +1,6 @@
 package org.visualbackprop.compute;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.visualbackprop.testing.NumericAssert.assertWithinMagnitude;
 
 import java.util.Arrays;
@@ -92,6 +93,62 @@ class ConvKernelsProperties {
         ConvKernels.transposed(c.inShape(), w, c.window(), c.cout(), dy, dx);
         assertWithinMagnitude(dx, LiteralOracles.conv2dGradInput(c.inShape(), TestData.toDouble(w), c.cout(), c.window(),
                 TestData.toDouble(dy)), Tolerances.F32, "transposed " + c);
+    }
+
+    /**
+     * Each gradient formulation on its own, whatever size the case has (the public entry points pick one by size):
+     * the row-wise weight gradient and the input gradient as forward convolutions per phase, each with the Vector API
+     * tile kernel and its scalar twin, and the im2col formulations, against the literal gradients.
+     */
+    @Property(tries = 150, edgeCases = EdgeCasesMode.NONE)
+    void everyGradientFormulationEqualsTheLiteralGradients(@ForAll("cases") ConvCase c) {
+        SplittableRandom r = c.random();
+        Tensor x = TestData.uniform(c.inShape(), r);
+        float[] w = weights(c, r);
+        float[] dy = TestData.uniform(new Shape(c.n(), c.cout(), c.outH(), c.outW()), r).data();
+        double[] dyd = TestData.toDouble(dy);
+        LiteralOracles.Result gw = LiteralOracles.conv2dGradWeight(c.inShape(), TestData.toDouble(x), c.cout(), c.window(), dyd);
+        LiteralOracles.Result gx = LiteralOracles.conv2dGradInput(c.inShape(), TestData.toDouble(w), c.cout(), c.window(), dyd);
+        ConvKernels.Geometry g = new ConvKernels.Geometry(c.inShape(), c.cout(), c.window());
+        MicroKernel vector = Sgemm.kernel();
+        MicroKernel scalar = new ScalarMicroKernel(vector.nr());
+        for (MicroKernel k : new MicroKernel[] {vector, scalar}) {
+            float[] dw = new float[w.length];
+            ConvKernels.weightGradient(k, g, c.n(), x.data(), dy, dw);
+            assertWithinMagnitude(dw, gw, Tolerances.F32, "row-wise weight gradient (" + k.describe() + ") " + c);
+            float[] dx = new float[c.inShape().size()];
+            Arrays.fill(dx, Float.NaN);
+            ConvKernels.transposed(k, g, c.n(), w, dy, dx);
+            assertWithinMagnitude(dx, gx, Tolerances.F32, "input gradient by phases (" + k.describe() + ") " + c);
+        }
+        float[] dw = new float[w.length];
+        ConvKernels.weightGradientColumns(g, c.n(), x.data(), dy, dw);
+        assertWithinMagnitude(dw, gw, Tolerances.F32, "im2col weight gradient " + c);
+        float[] dx = new float[c.inShape().size()];
+        Arrays.fill(dx, Float.NaN);
+        ConvKernels.transposedColumns(g, c.n(), w, dy, dx);
+        assertWithinMagnitude(dx, gx, Tolerances.F32, "im2col input gradient " + c);
+    }
+
+    /** The convolution with its ReLU fused writes exactly what the convolution and a separate ReLU write. */
+    @Property(tries = 100, edgeCases = EdgeCasesMode.NONE)
+    void fusedReluWritesExactlyTheSeparateLayersOutputs(@ForAll("cases") ConvCase c, @ForAll boolean withBias) {
+        SplittableRandom r = c.random();
+        Tensor x = TestData.uniform(c.inShape(), r);
+        float[] w = weights(c, r);
+        float[] b = withBias ? TestData.uniform(Shape.vector(1, c.cout()), r).data() : null;
+        int size = c.n() * c.cout() * c.outH() * c.outW();
+        float[] plain = new float[size];
+        ConvKernels.forward(c.inShape(), x.data(), w, b, c.window(), c.cout(), plain);
+        float[] out = new float[size];
+        float[] relu = new float[size];
+        Arrays.fill(out, Float.NaN);
+        Arrays.fill(relu, Float.NaN);
+        ConvKernels.forward(c.inShape(), x.data(), w, b, c.window(), c.cout(), out, relu);
+        for (int i = 0; i < size; i++) {
+            assertEquals(Float.floatToRawIntBits(plain[i]), Float.floatToRawIntBits(out[i]), "conv output " + i + " of " + c);
+            assertEquals(Math.max(0f, plain[i]), relu[i], 0f, "ReLU output " + i + " of " + c);
+        }
     }
 
     /** {@code start + g}, with {@code |start|} added to the magnitudes. */

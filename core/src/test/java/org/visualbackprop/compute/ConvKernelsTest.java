@@ -35,7 +35,11 @@ class ConvKernelsTest {
                 // non-square everything, 1 x 4 kernel, stride 3 x 2, padding 0 x 2, wide
                 new ConvCase(2, 7, 5, 17, 203, new Window(1, 4, 3, 2, 0, 2), 15),
                 // many output channels (more than one row panel per thread) and a reduction of exactly 256 + 1
-                new ConvCase(1, 257, 67, 5, 53, Window.of(1, 1, 0), 16));
+                new ConvCase(1, 257, 67, 5, 53, Window.of(1, 1, 0), 16),
+                // stride larger than the kernel: some input pixels reach no output (their gradient is zero), output 100 wide
+                new ConvCase(2, 5, 9, 9, 301, new Window(2, 1, 3, 3, 0, 0), 17),
+                // NetSVF's second layer on a strip: 32 -> 32 channels, 3x3 stride 2, 3 images, 20 x 300
+                new ConvCase(3, 32, 32, 20, 300, Window.of(3, 2, 0), 18));
     }
 
     @ParameterizedTest
@@ -56,6 +60,13 @@ class ConvKernelsTest {
         ConvKernels.forward(c.inShape(), x.data(), w, b, c.window(), c.cout(), out);
         assertWithinMagnitude(out, LiteralOracles.conv2d(c.inShape(), xd, wd, TestData.toDouble(b), c.cout(), c.window()),
                 Tolerances.F32, "forward " + c);
+        float[] fused = new float[out.length];
+        float[] relu = new float[out.length];
+        ConvKernels.forward(c.inShape(), x.data(), w, b, c.window(), c.cout(), fused, relu);
+        for (int i = 0; i < out.length; i++) {
+            org.junit.jupiter.api.Assertions.assertEquals(out[i], fused[i], 0f, "fused conv output " + i);
+            org.junit.jupiter.api.Assertions.assertEquals(Math.max(0f, out[i]), relu[i], 0f, "fused ReLU output " + i);
+        }
 
         float[] dx = new float[x.data().length];
         float[] dw = new float[w.length];
@@ -71,5 +82,16 @@ class ConvKernelsTest {
         float[] dxT = new float[x.data().length];
         ConvKernels.transposed(c.inShape(), w, c.window(), c.cout(), dy, dxT);
         assertWithinMagnitude(dxT, gx, Tolerances.F32, "transposed " + c);
+
+        // the public entry points choose a formulation by size: check the row-wise ones on every case too
+        ConvKernels.Geometry g = new ConvKernels.Geometry(c.inShape(), c.cout(), c.window());
+        float[] dwRows = new float[w.length];
+        ConvKernels.weightGradient(Sgemm.kernel(), g, c.n(), x.data(), dy, dwRows);
+        assertWithinMagnitude(dwRows, LiteralOracles.conv2dGradWeight(c.inShape(), xd, c.cout(), c.window(), dyd),
+                Tolerances.F32, "row-wise weight gradient " + c);
+        float[] dxPhases = new float[x.data().length];
+        java.util.Arrays.fill(dxPhases, Float.NaN);
+        ConvKernels.transposed(Sgemm.kernel(), g, c.n(), w, dy, dxPhases);
+        assertWithinMagnitude(dxPhases, gx, Tolerances.F32, "input gradient by phases " + c);
     }
 }

@@ -158,6 +158,58 @@ class SgemmProperties {
                 "vector tile against scalar tile, kc " + kc);
     }
 
+    /**
+     * The convolution weight-gradient kernel (dot products along rows): vector and scalar against a double-precision
+     * literal sum, on blocks of every size up to and past the vector kernel's 4 x 6 (repeated rows and taps must not
+     * be added twice), rows shorter and longer than a vector, taps at scattered offsets.
+     */
+    @Property(tries = 60)
+    void weightGradientKernelsEqualTheLiteralSum(@ForAll @IntRange(min = 1, max = 11) int nco, @ForAll @IntRange(min = 1, max = 15) int nk,
+                                                 @ForAll @IntRange(min = 1, max = 5) int rows, @ForAll @IntRange(min = 1, max = 70) int width,
+                                                 @ForAll long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        int co0 = 1;
+        int k0 = 2;
+        int cout = co0 + nco + 1;
+        int k = k0 + nk + 1;
+        int dyRow = width + r.nextInt(3);
+        int dyChannel = rows * dyRow + r.nextInt(5);
+        int srcRow = width + 2 + r.nextInt(4);
+        float[] dy = random(3 + cout * dyChannel, r);
+        int[] koff = new int[k];
+        for (int t = 0; t < k; t++) {
+            koff[t] = r.nextInt(40);
+        }
+        float[] src = random(7 + 40 + rows * srcRow, r);
+        float[] dw0 = random(cout * k, r);
+        float[] dv = dw0.clone();
+        float[] ds = dw0.clone();
+        VECTOR.weightGradient(dy, 3, dyChannel, dyRow, src, 7, srcRow, koff, rows, width, co0, nco, k0, nk, dv, k);
+        SCALAR.weightGradient(dy, 3, dyChannel, dyRow, src, 7, srcRow, koff, rows, width, co0, nco, k0, nk, ds, k);
+        double[] want = new double[cout * k];
+        double[] mag = new double[cout * k];
+        for (int co = 0; co < cout; co++) {
+            for (int t = 0; t < k; t++) {
+                double s = dw0[co * k + t];
+                double m = Math.abs(s);
+                if (co >= co0 && co < co0 + nco && t >= k0 && t < k0 + nk) {
+                    for (int oy = 0; oy < rows; oy++) {
+                        for (int ox = 0; ox < width; ox++) {
+                            double term = (double) dy[3 + co * dyChannel + oy * dyRow + ox] * src[7 + koff[t] + oy * srcRow + ox];
+                            s += term;
+                            m += Math.abs(term);
+                        }
+                    }
+                }
+                want[co * k + t] = s;
+                mag[co * k + t] = m;
+            }
+        }
+        LiteralOracles.Result exact = new LiteralOracles.Result(want, mag);
+        assertWithinMagnitude(dv, exact, Tolerances.F32, "vector weight gradient " + nco + " x " + nk + ", " + rows + " x " + width);
+        assertWithinMagnitude(ds, exact, Tolerances.F32, "scalar weight gradient " + nco + " x " + nk + ", " + rows + " x " + width);
+    }
+
     @Property(tries = 20)
     void emptyReductionZeroesOrKeepsTheBlock(@ForAll @IntRange(min = 1, max = 40) int m, @ForAll @IntRange(min = 1, max = 60) int n,
                                              @ForAll boolean accumulate) {

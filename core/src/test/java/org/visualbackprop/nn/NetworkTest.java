@@ -125,4 +125,24 @@ class NetworkTest {
         NumericAssert.assertBitIdentical(fresh.forward(x2, Mode.EVAL).data(), again.result().data(), "trace reuse with another batch size");
         assertEquals(new Shape(2, 3, 12, 10), again.input().shape());
     }
+
+    @Test
+    void aTracedPassRecordsWhatTheLayersComputeOneByOne() {
+        // the trace fuses each conv with its ReLU; every recorded output must equal the layers run one after the other,
+        // in every mode and with or without channel means
+        Network net = org.visualbackprop.nets.PaperNets.small(new org.visualbackprop.tensor.Shape(1, 1, 30, 110), 1, false, 3);
+        Tensor x = Tensor.uniform(net.inputShape().withBatch(3), 0f, 1f, new java.util.SplittableRandom(4));
+        for (Mode mode : Mode.values()) {
+            Trace t = net.trace(x, mode);
+            Trace withMeans = net.trace(x, mode, null, net.indexOf(ReLU.class, 0), net.indexOf(ReLU.class, 3));
+            Tensor in = x;
+            for (int i = 0; i < net.size(); i++) {
+                Tensor out = Tensor.zeros(net.layer(i).outputShape(in.shape()));
+                net.layer(i).forward(in, out, mode);
+                NumericAssert.assertBitIdentical(out.data(), t.output(i).data(), mode + " layer " + net.name(i));
+                NumericAssert.assertBitIdentical(out.data(), withMeans.output(i).data(), mode + " layer " + net.name(i) + " (with means)");
+                in = out;
+            }
+        }
+    }
 }

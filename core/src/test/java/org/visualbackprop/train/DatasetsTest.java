@@ -65,4 +65,16 @@ class DatasetsTest {
                 () -> Datasets.of(Tensor.zeros(new Shape(3, 1, 2, 2)), Tensor.zeros(Shape.vector(4, 1)), "mismatch"));
         assertTrue(e.getMessage().contains("[3, 1, 2, 2]") && e.getMessage().contains("[4, 1, 1, 1]"), e.getMessage());
     }
+
+    @Test
+    void aCachedDataSetHoldsTheSameSamplesAsItsSource() {
+        Dataset d = numbered(7);
+        Dataset c = Datasets.cached(d);
+        assertEquals(7, c.size());
+        assertEquals(d.describe(), c.describe());
+        Batch a = Datasets.batch(d, 0, 7);
+        Batch b = Datasets.batch(c, 0, 7);
+        assertArrayEquals(a.inputs().data(), b.inputs().data());
+        assertArrayEquals(a.targets().data(), b.targets().data());
+    }
 }

@@ -34,7 +34,8 @@ final class DataSources {
     /**
      * The named data set with {@code samples} training and {@code validationSamples} validation samples, drawn from
      * {@code seed} (the validation set from a different stream of the same seed; real data is split by position:
-     * the last {@code validationSamples} samples are held out, as the paper holds out the last frames). Synthetic
+     * the last {@code validationSamples} samples are held out, as the paper holds out the last frames; Fashion-MNIST
+     * validates on the last pictures of its training split, leaving the test split to {@code vbp evaluate}). Synthetic
      * roads come in the view the network needs: NetHVF's for {@code nethvf}, NetSVF's otherwise.
      */
     static Split resolve(String name, PaperNets.Architecture arch, int samples, int validationSamples, long seed) throws IOException {
@@ -54,18 +55,21 @@ final class DataSources {
                 return new Split(TrafficSigns.of(seed, samples), TrafficSigns.of(seed ^ VALIDATION_SALT, validationSamples),
                         Loss.nll(), true, PaperNets.SIGN_CLASSES);
             case "fashion-mnist": {
-                FashionMnist train = FashionMnist.load(FashionMnist.Split.TRAIN);
-                FashionMnist test = FashionMnist.load(FashionMnist.Split.TEST);
-                if (arch == PaperNets.Architecture.SIGNNET) {
-                    train = train.withInput(3, 125, 125, FashionMnist.Placement.RESIZE);
-                    test = test.withInput(3, 125, 125, FashionMnist.Placement.RESIZE);
-                }
-                return new Split(Datasets.range(train, 0, Math.min(samples, train.size())),
-                        Datasets.range(test, 0, Math.min(validationSamples, test.size())), Loss.nll(), true, FashionMnist.CLASS_NAMES.size());
+                // validation: the last pictures of the training split; the test split stays untouched for vbp evaluate
+                FashionMnist train = fashion(FashionMnist.Split.TRAIN, arch);
+                int held = Math.min(validationSamples, train.size() / 2);
+                return new Split(Datasets.range(train, 0, Math.min(samples, train.size() - held)),
+                        Datasets.range(train, train.size() - held, train.size()), Loss.nll(), true, FashionMnist.CLASS_NAMES.size());
             }
             default:
                 return folder(Path.of(name), arch, samples, validationSamples);
         }
+    }
+
+    /** A Fashion-MNIST split at the input size the network takes (3 x 125 x 125, resampled, for signnet). */
+    static FashionMnist fashion(FashionMnist.Split split, PaperNets.Architecture arch) throws IOException {
+        FashionMnist f = FashionMnist.load(split);
+        return arch == PaperNets.Architecture.SIGNNET ? f.withInput(3, 125, 125, FashionMnist.Placement.RESIZE) : f;
     }
 
     private static Split folder(Path dir, PaperNets.Architecture arch, int samples, int validationSamples) throws IOException {

@@ -45,6 +45,18 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "No progress bars.")
     boolean quietBars;
 
+    /** Training frames of the full demo, seen once each. */
+    static final int DEMO_FRAMES = 36000;
+
+    /**
+     * The demo's recipe: AdamW at 0.002 (decoupled decay 0.01), a warm-up over the first 2% of the steps, then cosine
+     * decay to 1% of the rate, batches of 16 with half the frames mirrored (label negated). With SGD at 0.005 and
+     * momentum 0.9, the recipe of earlier versions, 8,000 frames left the net at 21.5 degrees against 23.6 for the mean.
+     */
+    static Recipe recipe(int epochs, long seed) {
+        return new Recipe(epochs, 16, "adamw", 0.002, 0.9, 0.01, "cosine", 0.02, 0.01, 1, 0.1, 0, java.util.List.of("flip"), 0, seed);
+    }
+
     @Override
     public Integer call() throws Exception {
         try (OutputFolder folder = OutputFolder.create(out, "--out")) {
@@ -64,7 +76,7 @@ final class DemoCommand implements Callable<Integer> {
     private void run(OutputFolder folder) throws Exception {
         // synthetic frames are unlimited: one pass over many fresh frames teaches more than several passes over few
         // (which the small net soon memorizes); checkpoints inside the pass give the paper's Figure 7
-        int samples = quick ? 256 : 8000;
+        int samples = quick ? 256 : DEMO_FRAMES;
         int validation = quick ? 64 : 300;
         int epochs = 1;
         RoadView view = RoadView.SVF;
@@ -74,7 +86,7 @@ final class DemoCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "vbp demo: a small steering network (%,d parameters) on synthetic road frames %s; results in %s%n",
                 net.parameterCount(), view.inputShape().describeSample(), out);
         MaskRecorder masks = new MaskRecorder(split.validation(), 3, folder, "masks-during-training", samples);
-        TrainCommand.train(net, "small", split, epochs, 16, 0.005, 0.9, 1e-4, seed, folder, "small-roads.vbpm", false, quietBars,
+        TrainCommand.train(net, "small", split, "roads", recipe(epochs, seed), folder, "small-roads.vbpm", false, quietBars,
                 quick ? new double[] {0, 0.5, 1} : new double[] {0, 0.05, 0.25, 0.5, 1}, masks);
         folder.stage("training-masks.png", tmp -> Images.writePng(masks.grid(), tmp));
 

@@ -189,7 +189,7 @@ class HostileCommandsTest {
         CommandLineTest.Result r = CommandLineTest.run("train", "--quiet", "--epochs", "1", "--samples", "64", "--val-samples", "16",
                 "--masks-at", "0,1", "--out", model.toString());
         assertEquals(0, r.status(), r.err());
-        assertEquals(List.of("sub", "sub/m.loss.png", "sub/m.masks", "sub/m.masks/epoch-0.0.png", "sub/m.masks/epoch-1.0.png",
+        assertEquals(List.of("sub", "sub/m.curve.csv", "sub/m.loss.png", "sub/m.masks", "sub/m.masks/epoch-0.0.png", "sub/m.masks/epoch-1.0.png",
                 "sub/m.training-masks.png", "sub/m.vbpm"), OutputFolderTest.tree(dir));
         assertNoTemporaryFiles(dir);
         Map<String, String> p = ModelFile.load(model).provenance().entries();
