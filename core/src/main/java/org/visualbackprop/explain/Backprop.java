@@ -82,18 +82,14 @@ final class Backprop {
     private static final float FROZEN_EPS = 1f / (1 << 20);
 
     /**
-     * A seed for sample {@code i} of {@code x} that depends only on {@code seed} and the sample's values: a method that
-     * draws random numbers then gives the same map for the same input whatever batch it comes in, and a method that
-     * ignores the network (the {@code random} control) is a function of the input alone, as a control must be.
+     * The seed of sample {@code i} of a batch: a function of {@code seed} and {@code i} only. A batch explained twice gets
+     * the same random numbers, whatever the network (so a method that ignores the network, the {@code random} control,
+     * gives the same map for the same batch), and so does the same batch shifted by a constant (so SmoothGrad's copies of
+     * a shifted input are the shifted copies). Callers that want other numbers for another batch give another seed
+     * ({@link Explainer.Options#withSeed}).
      */
-    static long sampleSeed(long seed, Tensor x, int i) {
-        int size = x.shape().sampleSize();
-        long h = mix(seed ^ 0x9E3779B97F4A7C15L);
-        float[] d = x.data();
-        for (int q = i * size, end = q + size; q < end; q++) {
-            h = mix(h ^ Float.floatToIntBits(d[q]));
-        }
-        return h;
+    static long sampleSeed(long seed, int i) {
+        return mix(seed ^ mix(0x9E3779B97F4A7C15L + i));
     }
 
     /** SplitMix64's finalizer. */

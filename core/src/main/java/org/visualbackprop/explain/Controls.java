@@ -9,7 +9,7 @@ import org.visualbackprop.tensor.Tensor;
  * that scores as well as they do on a test has not shown, by that test, that it explains the network.
  * <ul>
  * <li><b>random</b>: uniform noise in [0, 1) per pixel, from a generator seeded by {@link Explainer.Options#seed} and the
- *     input's values (the same input always gets the same noise, so the map is a function of the input alone);</li>
+ *     sample's place in its batch (the same batch always gets the same noise, whatever the network);</li>
  * <li><b>edge</b>: the Sobel edge magnitude of the input, the edge detector Adebayo et al. (2018, "Sanity checks for
  *     saliency maps", Section 3) set beside saliency methods: per channel
  *     {@code sqrt(Gx^2 + Gy^2)} with {@code Gx = [-1 0 1; -2 0 2; -1 0 1]} (cross-correlation) and {@code Gy} its
@@ -26,7 +26,7 @@ public final class Controls {
         Tensor out = Tensor.zeros(new Shape(s.n(), 1, s.h(), s.w()));
         int plane = s.plane();
         for (int i = 0; i < s.n(); i++) {
-            SplittableRandom r = new SplittableRandom(Backprop.sampleSeed(seed, x, i));
+            SplittableRandom r = new SplittableRandom(Backprop.sampleSeed(seed, i));
             for (int q = 0; q < plane; q++) {
                 out.data()[i * plane + q] = (float) r.nextDouble();
             }

@@ -18,8 +18,9 @@ import org.visualbackprop.tensor.Tensor;
  * explained is chosen on the clean input (the predicted class of {@code x}, not of each noisy copy). The map is the
  * largest absolute value over the input's channels, as for the plain gradient it smooths.
  *
- * <p>The noise of sample {@code i} is drawn from a generator seeded by {@link Explainer.Options#seed} and the sample's
- * values, so the same input gives the same map in any batch. The copies of all samples go through the network
+ * <p>The noise of sample {@code i} of a batch is drawn from a generator seeded by {@link Explainer.Options#seed} and
+ * {@code i}: the same batch gets the same noise every time, on any network, and so does the same batch shifted by a
+ * constant (Kindermans et al.'s invariance test then compares like with like). The copies of all samples go through the network
  * together, as many per pass as fit in an eighth of the heap, in evaluation mode; a trace recorded with batch
  * statistics has its BatchNorm layers kept at the statistics of its batch for the copies (see
  * {@code Backprop.forCopies}).
@@ -61,7 +62,7 @@ public final class SmoothGrad {
                 int j = j0 + b;
                 int i = j / samples;
                 if (j % samples == 0 || r == null) {
-                    r = new SplittableRandom(Backprop.sampleSeed(seed, x, i));
+                    r = new SplittableRandom(Backprop.sampleSeed(seed, i));
                     sigma = (float) (noise * range(x, i));
                 }
                 tg[b] = targets[i];

@@ -288,7 +288,7 @@ class GradientMethodsTest {
         int size = IN.sampleSize();
         for (int i = 0; i < 2; i++) {
             // the literal version: draw the same noise (the sample's seed, Box-Muller), each copy's gradient by the literal walk
-            SplittableRandom r = new SplittableRandom(Backprop.sampleSeed(9, x, i));
+            SplittableRandom r = new SplittableRandom(Backprop.sampleSeed(9, i));
             double lo = Double.POSITIVE_INFINITY;
             double hi = Double.NEGATIVE_INFINITY;
             for (int q = 0; q < size; q++) {
@@ -312,9 +312,9 @@ class GradientMethodsTest {
             float[] got = java.util.Arrays.copyOfRange(a.scaled().data(), i * size, (i + 1) * size);
             NumericAssert.assertCloseToLargest(toFloat(mean), got, Tolerances.F32, "SmoothGrad sample " + i);
         }
-        // the same input gives the same map alone or in a batch; another seed gives another
-        Attribution alone = Explainer.of("smoothgrad", net, o).explain(x.slice(1, 1), Target.output(targets[1]));
-        assertArrayEquals(a.map(1), alone.map(0));
+        // the same batch gives the same map again; another seed gives another
+        Attribution again = Explainer.of("smoothgrad", net, o).explain(x, Target.predicted());
+        assertArrayEquals(a.map(1), again.map(1));
         assertNotEquals(a.map(1)[7], Explainer.of("smoothgrad", net, o.withSeed(10)).explain(t, Target.predicted()).map(1)[7]);
         // no noise and one sample: the gradient itself
         Attribution plain = Explainer.of("smoothgrad", net, o.withSamples(1).withNoise(0)).explain(t, Target.predicted());
@@ -364,7 +364,11 @@ class GradientMethodsTest {
         Attribution ra = Explainer.of("random", a).explain(x, Target.predicted());
         Attribution rb = Explainer.of("random", b).explain(x, Target.predicted());
         assertArrayEquals(ra.map(0), rb.map(0), "a function of the input, not of the network");
-        assertArrayEquals(ra.map(1), Explainer.of("random", a).explain(x.slice(1, 1), Target.predicted()).map(0), "the same in any batch");
+        Tensor shifted = x.copy();
+        for (int q = 0; q < shifted.data().length; q++) {
+            shifted.data()[q] -= 1f;
+        }
+        assertArrayEquals(ra.map(1), Explainer.of("random", a).explain(shifted, Target.predicted()).map(1), "the same batch, shifted");
         assertNotEquals(ra.map(0)[0], ra.map(1)[0]);
         assertNotEquals(ra.map(0)[0], Explainer.of("random", a, Explainer.Options.defaults().withSeed(1)).explain(x, Target.predicted()).map(0)[0]);
         double mean = 0;
