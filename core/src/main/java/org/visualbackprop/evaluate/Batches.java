@@ -15,18 +15,19 @@ import org.visualbackprop.tensor.Shape;
 import org.visualbackprop.tensor.Tensor;
 
 /**
- * Explaining many frames with several methods the way every metric does: in batches, one forward pass per batch shared
+ * Explaining many frames with several methods the way every metric here does (public for callers that evaluate more
+ * than these metrics on the same footing): in batches, one forward pass per batch shared
  * by all methods ({@link Explainer#trace}), each method made for the network at hand from its name and options (so a
  * metric can explain a randomized or shifted copy with "the same" method), and the seed of the methods that draw random
  * numbers advanced by the batch's first frame ({@code seed + first}): frame {@code f} gets the same random numbers in
  * every metric and on every network, and different frames get different ones.
  */
-final class Batches {
+public final class Batches {
     private Batches() {
     }
 
     /** The BatchNorm mode the explainers share. @throws IllegalArgumentException when they differ */
-    static Mode mode(List<? extends Explainer> explainers) {
+    public static Mode mode(List<? extends Explainer> explainers) {
         if (explainers.isEmpty()) {
             throw new IllegalArgumentException("no explanation method given");
         }
@@ -41,7 +42,7 @@ final class Batches {
     }
 
     /** The explainers of {@code prototypes}' methods and options for {@code net}, with the seed of the batch at {@code first}. */
-    static List<Explainer> remake(List<? extends Explainer> prototypes, Network net, int first) {
+    public static List<Explainer> remake(List<? extends Explainer> prototypes, Network net, int first) {
         List<Explainer> out = new ArrayList<>();
         for (Explainer p : prototypes) {
             out.add(Explainer.of(p.name(), net, p.options().withSeed(p.options().seed() + first)));
@@ -50,16 +51,16 @@ final class Batches {
     }
 
     /** What one batch gave: its first frame, size, each method's attribution (by name, in order) and the scores. */
-    record Result(int first, int size, Map<String, Attribution> attributions, Tensor scores) {
+    public record Result(int first, int size, Map<String, Attribution> attributions, Tensor scores) {
         /** Method {@code name}'s map of frame {@code first + i}. */
-        double[] map(String name, int i) {
+        public double[] map(String name, int i) {
             return attributions.get(name).map(i);
         }
     }
 
     /** Receives each batch's result. */
     @FunctionalInterface
-    interface Sink {
+    public interface Sink {
         void accept(Result r);
     }
 
@@ -69,7 +70,7 @@ final class Batches {
      * @param targets  the output explained per frame, or null for each frame's predicted output
      * @param progress told the number of frames explained after each method's batch (may be null)
      */
-    static void explain(Network net, List<? extends Explainer> prototypes, Tensor x, int[] targets, int batch, IntConsumer progress,
+    public static void explain(Network net, List<? extends Explainer> prototypes, Tensor x, int[] targets, int batch, IntConsumer progress,
                         Sink sink) {
         Mode mode = mode(prototypes);
         if (batch < 1) {
@@ -103,7 +104,7 @@ final class Batches {
     }
 
     /** The score-layer outputs of every frame ({@code [frame][k]}), in evaluation passes of {@code batch} frames. */
-    static double[][] scores(Network net, Tensor x, Mode mode, int batch) {
+    public static double[][] scores(Network net, Tensor x, Mode mode, int batch) {
         int n = x.shape().n();
         double[][] out = new double[n][];
         int top = Target.scoreLayer(net);
@@ -123,17 +124,8 @@ final class Batches {
         return out;
     }
 
-    /** A float map as doubles. */
-    static double[] toDouble(float[] f) {
-        double[] d = new double[f.length];
-        for (int i = 0; i < f.length; i++) {
-            d[i] = f[i];
-        }
-        return d;
-    }
-
     /** The predicted output of every frame (index of the largest score), from score-layer outputs. */
-    static int[] predicted(double[][] outputs) {
+    public static int[] predicted(double[][] outputs) {
         int[] p = new int[outputs.length];
         for (int i = 0; i < outputs.length; i++) {
             for (int j = 1; j < outputs[i].length; j++) {
@@ -146,7 +138,7 @@ final class Batches {
     }
 
     /** {@code n x C x H x W} checked against the network's input. */
-    static void checkFrames(Network net, Tensor x) {
+    public static void checkFrames(Network net, Tensor x) {
         Shape s = x.shape();
         net.checkInput(x);
         if (s.n() < 1) {
