@@ -406,24 +406,34 @@ final class RoadRenderer {
             LaneLine l = scene.lines().get(i);
             double uc = road.boundaryU(i);
             double alb = l.brightness();
-            switch (l.type()) {
-                case NONE -> {
+            // the stretches [from, to) minus the gap, if any
+            double[][] spans = !l.hasGap() ? new double[][] {{l.from(), l.to()}}
+                    : new double[][] {{l.from(), Math.min(l.to(), l.gapFrom())}, {Math.max(l.from(), l.gapTo()), l.to()}};
+            for (double[] span : spans) {
+                double from = span[0];
+                double to = span[1];
+                if (!(from < to)) {
+                    continue;
                 }
-                case SOLID -> out.add(Paint.stripe(uc, l.width(), l.from(), l.to(), 1, 1, 0, alb, LMARK));
-                case DASHED -> {
-                    out.add(Paint.stripe(uc, l.width(), l.from(), l.to(), l.dashLength(), l.period(), l.phase(), alb, LMARK));
-                    if (l.reflectors() && l.period() - l.dashLength() > 0.5) {
-                        double mid = l.phase() + l.dashLength() + (l.period() - l.dashLength()) / 2 - 0.05;
-                        out.add(Paint.stripe(uc, 0.10, l.from(), l.to(), 0.10, l.period(), mid, Math.min(1, alb * 1.1), LMARK));
+                switch (l.type()) {
+                    case NONE -> {
                     }
+                    case SOLID -> out.add(Paint.stripe(uc, l.width(), from, to, 1, 1, 0, alb, LMARK));
+                    case DASHED -> {
+                        out.add(Paint.stripe(uc, l.width(), from, to, l.dashLength(), l.period(), l.phase(), alb, LMARK));
+                        if (l.reflectors() && l.period() - l.dashLength() > 0.5) {
+                            double mid = l.phase() + l.dashLength() + (l.period() - l.dashLength()) / 2 - 0.05;
+                            out.add(Paint.stripe(uc, 0.10, from, to, 0.10, l.period(), mid, Math.min(1, alb * 1.1), LMARK));
+                        }
+                    }
+                    case DOTTED -> out.add(Paint.stripe(uc, l.width(), from, to, Math.min(l.dashLength(), l.width()),
+                            l.period(), l.phase(), alb, LMARK));
+                    case DOUBLE_SOLID -> {
+                        out.add(Paint.stripe(uc - l.width(), l.width(), from, to, 1, 1, 0, alb, LMARK));
+                        out.add(Paint.stripe(uc + l.width(), l.width(), from, to, 1, 1, 0, alb, LMARK));
+                    }
+                    default -> throw new IllegalStateException(l.type().toString());
                 }
-                case DOTTED -> out.add(Paint.stripe(uc, l.width(), l.from(), l.to(), Math.min(l.dashLength(), l.width()),
-                        l.period(), l.phase(), alb, LMARK));
-                case DOUBLE_SOLID -> {
-                    out.add(Paint.stripe(uc - l.width(), l.width(), l.from(), l.to(), 1, 1, 0, alb, LMARK));
-                    out.add(Paint.stripe(uc + l.width(), l.width(), l.from(), l.to(), 1, 1, 0, alb, LMARK));
-                }
-                default -> throw new IllegalStateException(l.type().toString());
             }
         }
         for (CrossMarking m : scene.crossMarkings()) {

@@ -16,7 +16,9 @@ import java.util.Objects;
  * <pre>   X_c(Z) = offset + heading * Z + curvature * Z^2 / 2</pre>
  * (a second-order expansion of a road of constant curvature: {@code offset} is where the lane centre is, relative
  * to the camera, at the car; {@code heading} the road's direction relative to the camera axis in radians;
- * {@code curvature} is 1 / radius in 1/m; all positive to the right). {@code u} is the signed distance across the
+ * {@code curvature} is 1 / radius in 1/m; all positive to the right). Where a curve begins or ends the curvature can
+ * change linearly over the first {@link Road#CLOTHOID_M} metres ({@link Road#curvatureAhead()}), which adds a cubic
+ * term: {@link RoadDrive} uses it to drive into and out of curves. {@code u} is the signed distance across the
  * road from the ego lane's centre line (positive right) and {@code s} the position along the road, measured in
  * metres from a fixed origin: a point {@code Z} ahead of the camera has {@code s = odometer + Z}. Lane markings,
  * shadows, crosswalks and the surface texture are fixed in {@code (u, s)}, so {@link #advance} moves them towards
@@ -161,11 +163,26 @@ public record RoadScene(Road road, List<LaneLine> lines, Surface surface, List<S
      * @param shoulderRight paved width right of the rightmost boundary, metres, >= 0
      * @param curbLeft      a kerb along the left edge of the pavement
      * @param curbRight     a kerb along the right edge
+     * @param curvatureAhead curvature {@link #CLOTHOID_M} ahead, 1/m, |curvatureAhead| <= 0.1: between the car and
+     *                      there the curvature changes linearly (a clothoid, as where a straight road enters a curve),
+     *                      beyond it stays constant. Equal to {@code curvature} for a road of constant curvature (the
+     *                      constructor without it).
      */
     public record Road(double curvature, double heading, double offset, double laneWidth, int laneCount, int egoLane,
-            double shoulderLeft, double shoulderRight, boolean curbLeft, boolean curbRight) {
+            double shoulderLeft, double shoulderRight, boolean curbLeft, boolean curbRight, double curvatureAhead) {
+        /** Distance ahead over which the curvature goes from {@link #curvature} to {@link #curvatureAhead}, metres. */
+        public static final double CLOTHOID_M = 30.0;
+
+        /** A road of constant curvature. */
+        public Road(double curvature, double heading, double offset, double laneWidth, int laneCount, int egoLane,
+                double shoulderLeft, double shoulderRight, boolean curbLeft, boolean curbRight) {
+            this(curvature, heading, offset, laneWidth, laneCount, egoLane, shoulderLeft, shoulderRight, curbLeft, curbRight,
+                    curvature);
+        }
+
         public Road {
             range("curvature", curvature, -0.1, 0.1);
+            range("curvatureAhead", curvatureAhead, -0.1, 0.1);
             range("heading", heading, -0.5, 0.5);
             range("offset", offset, -20, 20);
             range("laneWidth", laneWidth, 2, 6);
@@ -179,14 +196,33 @@ public record RoadScene(Road road, List<LaneLine> lines, Surface surface, List<S
             range("shoulderRight", shoulderRight, 0, 20);
         }
 
-        /** Lateral position {@code X} of the ego lane's centre line {@code z} metres ahead. */
+        /**
+         * Lateral position {@code X} of the ego lane's centre line {@code z} metres ahead: with
+         * {@code k = (curvatureAhead - curvature) / CLOTHOID_M}, {@code X = offset + heading z + curvature z^2 / 2
+         * + k z^3 / 6} up to {@code CLOTHOID_M}, and beyond it the parabola of curvature {@code curvatureAhead} that
+         * continues it with the same value and slope (the small-angle road model of the class comment).
+         */
         public double centreX(double z) {
-            return offset + heading * z + 0.5 * curvature * z * z;
+            if (z <= CLOTHOID_M) {
+                double k = (curvatureAhead - curvature) / CLOTHOID_M;
+                return offset + heading * z + 0.5 * curvature * z * z + k * z * z * z / 6;
+            }
+            double t = z - CLOTHOID_M;
+            return centreX(CLOTHOID_M) + slope(CLOTHOID_M) * t + 0.5 * curvatureAhead * t * t;
         }
 
         /** {@code dX/dZ} of the centre line at {@code z}. */
         public double slope(double z) {
-            return heading + curvature * z;
+            double k = (curvatureAhead - curvature) / CLOTHOID_M;
+            if (z <= CLOTHOID_M) {
+                return heading + curvature * z + 0.5 * k * z * z;
+            }
+            return heading + curvature * CLOTHOID_M + 0.5 * k * CLOTHOID_M * CLOTHOID_M + curvatureAhead * (z - CLOTHOID_M);
+        }
+
+        /** The curvature {@code z} metres ahead, 1/m. */
+        public double curvatureAt(double z) {
+            return z >= CLOTHOID_M ? curvatureAhead : curvature + (curvatureAhead - curvature) * Math.max(0, z) / CLOTHOID_M;
         }
 
         /** {@code u} of lane boundary {@code i} (0 = leftmost). */
@@ -204,16 +240,25 @@ public record RoadScene(Road road, List<LaneLine> lines, Surface surface, List<S
             return boundaryU(laneCount) + shoulderRight;
         }
 
+        /** This road with constant curvature {@code c} (both {@link #curvature} and {@link #curvatureAhead}). */
         public Road withCurvature(double c) {
-            return new Road(c, heading, offset, laneWidth, laneCount, egoLane, shoulderLeft, shoulderRight, curbLeft, curbRight);
+            return new Road(c, heading, offset, laneWidth, laneCount, egoLane, shoulderLeft, shoulderRight, curbLeft, curbRight, c);
+        }
+
+        /** This road with curvature {@code atCar} at the car and {@code ahead} {@link #CLOTHOID_M} ahead. */
+        public Road withCurvature(double atCar, double ahead) {
+            return new Road(atCar, heading, offset, laneWidth, laneCount, egoLane, shoulderLeft, shoulderRight, curbLeft, curbRight,
+                    ahead);
         }
 
         public Road withHeading(double h) {
-            return new Road(curvature, h, offset, laneWidth, laneCount, egoLane, shoulderLeft, shoulderRight, curbLeft, curbRight);
+            return new Road(curvature, h, offset, laneWidth, laneCount, egoLane, shoulderLeft, shoulderRight, curbLeft, curbRight,
+                    curvatureAhead);
         }
 
         public Road withOffset(double o) {
-            return new Road(curvature, heading, o, laneWidth, laneCount, egoLane, shoulderLeft, shoulderRight, curbLeft, curbRight);
+            return new Road(curvature, heading, o, laneWidth, laneCount, egoLane, shoulderLeft, shoulderRight, curbLeft, curbRight,
+                    curvatureAhead);
         }
     }
 
@@ -243,9 +288,19 @@ public record RoadScene(Road road, List<LaneLine> lines, Surface surface, List<S
      * @param reflectors raised reflectors in the middle of each gap between dashes (DASHED only)
      * @param from       the line exists for {@code from <= s < to}: a marking that starts or ends
      * @param to         see {@code from}
+     * @param gapFrom    the line is missing for {@code gapFrom <= s < gapTo}: a marking that ends and starts again
+     *                   (no gap when {@code gapFrom >= gapTo}; the constructor without them leaves none)
+     * @param gapTo      see {@code gapFrom}
      */
     public record LaneLine(LineType type, double width, double brightness, double dashLength, double period,
-            double phase, boolean reflectors, double from, double to) {
+            double phase, boolean reflectors, double from, double to, double gapFrom, double gapTo) {
+        /** A line with no gap. */
+        public LaneLine(LineType type, double width, double brightness, double dashLength, double period,
+                double phase, boolean reflectors, double from, double to) {
+            this(type, width, brightness, dashLength, period, phase, reflectors, from, to, Double.POSITIVE_INFINITY,
+                    Double.POSITIVE_INFINITY);
+        }
+
         public LaneLine {
             Objects.requireNonNull(type, "type");
             range("width", width, 0.05, 0.5);
@@ -258,6 +313,19 @@ public record RoadScene(Road road, List<LaneLine> lines, Surface surface, List<S
             if (Double.isNaN(from) || Double.isNaN(to) || !(from < to)) {
                 throw new IllegalArgumentException("need from < to, got from " + from + ", to " + to);
             }
+            if (Double.isNaN(gapFrom) || Double.isNaN(gapTo)) {
+                throw new IllegalArgumentException("gap ends must be numbers, got gapFrom " + gapFrom + ", gapTo " + gapTo);
+            }
+        }
+
+        /** True when the line has a gap ({@code gapFrom < gapTo}). */
+        public boolean hasGap() {
+            return gapFrom < gapTo;
+        }
+
+        /** This line, missing for {@code gapFrom <= s < gapTo}. */
+        public LaneLine withGap(double gapFrom, double gapTo) {
+            return new LaneLine(type, width, brightness, dashLength, period, phase, reflectors, from, to, gapFrom, gapTo);
         }
 
         /** No marking. */
@@ -277,11 +345,11 @@ public record RoadScene(Road road, List<LaneLine> lines, Surface surface, List<S
 
         /** This line, present only for {@code from <= s < to}. */
         public LaneLine between(double f, double t) {
-            return new LaneLine(type, width, brightness, dashLength, period, phase, reflectors, f, t);
+            return new LaneLine(type, width, brightness, dashLength, period, phase, reflectors, f, t, gapFrom, gapTo);
         }
 
         public LaneLine withType(LineType t) {
-            return new LaneLine(t, width, brightness, dashLength, period, phase, reflectors, from, to);
+            return new LaneLine(t, width, brightness, dashLength, period, phase, reflectors, from, to, gapFrom, gapTo);
         }
     }
 

@@ -342,7 +342,7 @@ public final class RoadScenes implements Dataset {
         return new RoadScene(road, lines, surface, shadows, cars, cross, camera, odo, rnd.nextLong());
     }
 
-    private static Shadow randomShadow(SplittableRandom rnd, Road road, double odo, double within) {
+    static Shadow randomShadow(SplittableRandom rnd, Road road, double odo, double within) {
         double t = rnd.nextDouble();
         double pavL = road.pavementLeft();
         double pavR = road.pavementRight();
@@ -377,7 +377,7 @@ public final class RoadScenes implements Dataset {
         return rnd.nextBoolean() ? 1 : -1;
     }
 
-    private static double gaussian(SplittableRandom rnd) {
+    static double gaussian(SplittableRandom rnd) {
         // Box-Muller from two uniforms; SplittableRandom has no nextGaussian in Java 17
         double u1 = 1 - rnd.nextDouble();
         double u2 = rnd.nextDouble();

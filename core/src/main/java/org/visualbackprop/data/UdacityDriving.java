@@ -1,5 +1,6 @@
 package org.visualbackprop.data;
 
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -7,7 +8,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.visualbackprop.image.Images;
 import org.visualbackprop.io.CorruptFileException;
+import org.visualbackprop.tensor.Tensor;
 import org.visualbackprop.train.Dataset;
 
 /**
@@ -177,11 +180,38 @@ public final class UdacityDriving {
                         + ", target " + (target == RoadScenes.Target.DEGREES ? "degrees" : "degrees / " + RoadScenes.NORMALIZING_DEGREES));
     }
 
+    /**
+     * One picture (a frame of the user's own drive, from a file or a video) as a {@code 1 x 1 x H x W} network input of
+     * {@code view}'s size, as {@link #dataset} makes its samples: the bottom band of the picture, above
+     * {@code bottomMargin} rows, spanning the full width with the view's aspect ratio, scaled to the view, gray.
+     *
+     * @param origin names the picture in error messages (a file, a video frame)
+     * @throws CorruptFileException when the picture has no rows above the bottom margin
+     */
+    public static Tensor toInput(BufferedImage picture, RoadView view, int bottomMargin, String origin) throws CorruptFileException {
+        Objects.requireNonNull(view, "view");
+        if (bottomMargin < 0) {
+            throw new IllegalArgumentException("bottomMargin must be >= 0, got " + bottomMargin);
+        }
+        int w = picture.getWidth();
+        int h = picture.getHeight();
+        int[] r = bottomBand(origin, w, h, bottomMargin, (double) view.width() / view.height());
+        float[] planes = Images.planes(picture, 1);
+        float[] cut = Pixels.crop(planes, 1, h, w, r[0], r[1], r[2], r[3]);
+        Tensor out = Tensor.zeros(view.inputShape());
+        Pixels.resize(cut, 1, r[3], r[2], out.data(), 0, view.height(), view.width());
+        return out;
+    }
+
     /** The bottom band of a {@code w x h} picture with the given aspect ratio, above {@code margin} rows. */
     static int[] bottomBand(ImageListDataset.Item item, int w, int h, int margin, double aspect) throws CorruptFileException {
+        return bottomBand(item == null ? "picture" : item.image().toString(), w, h, margin, aspect);
+    }
+
+    private static int[] bottomBand(String origin, int w, int h, int margin, double aspect) throws CorruptFileException {
         int usable = h - margin;
         if (usable < 1) {
-            throw new CorruptFileException(item.image() + ": " + w + " x " + h + " picture has no rows above the bottom margin of " + margin);
+            throw new CorruptFileException(origin + ": " + w + " x " + h + " picture has no rows above the bottom margin of " + margin);
         }
         int bandH = (int) Math.round(w / aspect);
         int bandW = w;

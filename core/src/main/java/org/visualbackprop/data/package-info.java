@@ -6,7 +6,8 @@
  *     (lane markings, curves, shadows, cars, crosswalks), in NetSVF's 1 x 125 x 640 and NetHVF's 1 x 125 x 349 views,
  *     with a steering label (pure pursuit, degrees of steering-wheel angle) and a per-pixel {@link
  *     org.visualbackprop.data.Label} map; {@link org.visualbackprop.data.RoadScene} describes one scene and can be
- *     changed and advanced frame by frame.</li>
+ *     changed and advanced frame by frame; {@link org.visualbackprop.data.RoadDrive} is one continuous drive through
+ *     curves, a marking that ends, shadows, crosswalks and other cars, with the true steering label of every frame.</li>
  * <li>{@link org.visualbackprop.data.TrafficSigns}: synthetic 3 x 125 x 125 traffic signs of the 43 GTSRB classes
  *     ({@link org.visualbackprop.data.SignClass}) with a ground-truth sign mask.</li>
  * <li>{@link org.visualbackprop.data.Idx} and {@link org.visualbackprop.data.FashionMnist}: the IDX format and

@@ -190,6 +190,20 @@ public final class Pictures {
         return grid(rows, List.of("input | VisualBackProp | LRP"), displayWidth(image.shape().w()));
     }
 
+    /**
+     * A map as the pictures show it, in [0, 1]: VisualBackProp's mask as it is; a non-negative saliency (the largest
+     * absolute gradient over channels) min-max scaled; a signed map (relevance, gradient x input, ...) as its positive
+     * part scaled to a high percentile ({@link #displayMask}).
+     *
+     * @param map the attribution's map of one sample ({@link org.visualbackprop.explain.Attribution#map})
+     */
+    public static double[] display(org.visualbackprop.explain.Attribution a, double[] map) {
+        if (a.method().equals("vbp")) {
+            return map;
+        }
+        return a.reduction() == org.visualbackprop.explain.Attribution.Reduction.MAX_ABS ? minMax(map) : displayMask(map);
+    }
+
     /** True when a tensor of this shape is drawn channel for channel: 1 channel (gray) or 3 (RGB). */
     public static boolean drawsAsIs(Shape s) {
         return s.c() == 1 || s.c() == 3;

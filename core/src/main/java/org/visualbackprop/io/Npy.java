@@ -50,6 +50,67 @@ public final class Npy {
      * @param source name of the stream for messages (a file name, a zip entry)
      */
     public static NpyArray read(InputStream in, String source) throws IOException {
+        Header h = header(in, source);
+        int[] shape = h.shape();
+        String shapeText = java.util.Arrays.toString(shape).replace('[', '(').replace(']', ')');
+        if (h.count() > Integer.MAX_VALUE - 8) {
+            throw new CorruptFileException(source + ": array of shape " + shapeText + " has more elements than this reader can hold");
+        }
+        int n = (int) h.count();
+        String type = h.type();
+        if (h.bytes() > Integer.MAX_VALUE - 8) {
+            throw new CorruptFileException(source + ": array of " + n + " values of " + h.itemSize()
+                    + " bytes is larger than this reader can hold");
+        }
+        Limits.check(Limits.Limit.ARRAY_BYTES, h.bytes(), source, "the array of shape " + shapeText);
+        ByteOrder order = h.order();
+        switch (type) {
+            case "f4": {
+                ByteBuffer bb = ByteBuffer.wrap(readFully(in, n * 4, source, n + " float32 values")).order(order);
+                float[] f = new float[n];
+                bb.asFloatBuffer().get(f);
+                return new NpyArray(shape, "<f4", f, null);
+            }
+            case "f8": {
+                ByteBuffer bb = ByteBuffer.wrap(readFully(in, n * 8, source, n + " float64 values")).order(order);
+                double[] d = new double[n];
+                bb.asDoubleBuffer().get(d);
+                return new NpyArray(shape, "<f8", null, d);
+            }
+            default:
+                throw new CorruptFileException(source + ": unsupported dtype '" + type + "' (expected float32 '<f4' or float64 '<f8')");
+        }
+    }
+
+    /**
+     * What a {@code .npy} header says: the shape, the element type ({@code "f4"} or {@code "f8"}), the byte order, and
+     * where the values start.
+     *
+     * @param dataOffset bytes from the start of the file to the first value
+     */
+    public record Header(int[] shape, String type, ByteOrder order, long dataOffset) {
+        /** Number of values. */
+        public long count() {
+            long c = 1;
+            for (int d : shape) {
+                c *= d;
+            }
+            return c;
+        }
+
+        /** Bytes of one value. */
+        public int itemSize() {
+            return type.equals("f8") ? 8 : 4;
+        }
+
+        /** Bytes of all values. */
+        public long bytes() {
+            return count() * itemSize();
+        }
+    }
+
+    /** Reads a header from a stream positioned at the start of a {@code .npy} file, leaving it at the first value. */
+    public static Header header(InputStream in, String source) throws IOException {
         byte[] magic = readFully(in, 8, source, "the .npy magic and version");
         for (int i = 0; i < MAGIC.length; i++) {
             if (magic[i] != MAGIC[i]) {
@@ -58,12 +119,15 @@ public final class Npy {
         }
         int major = magic[6] & 0xff;
         int headerLen;
+        int lengthBytes;
         if (major == 1) {
             byte[] b = readFully(in, 2, source, "the header length");
             headerLen = (b[0] & 0xff) | (b[1] & 0xff) << 8;
+            lengthBytes = 2;
         } else if (major == 2 || major == 3) {
             byte[] b = readFully(in, 4, source, "the header length");
             headerLen = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).getInt();
+            lengthBytes = 4;
         } else {
             throw new CorruptFileException(source + ": unsupported .npy format version " + major + "." + (magic[7] & 0xff)
                     + " (expected 1.0, 2.0 or 3.0)");
@@ -85,11 +149,10 @@ public final class Npy {
         int[] shape = parseShape(field(SHAPE, header, source, "shape"), source);
         long count = 1;
         for (int d : shape) {
-            count *= d; // each d < 2^31 and count stays below 2^31 here, so this cannot overflow
-            if (count > Integer.MAX_VALUE - 8) {
-                throw new CorruptFileException(source + ": array of shape (" + field(SHAPE, header, source, "shape")
-                        + ") has more elements than this reader can hold");
+            if (d != 0 && count > Long.MAX_VALUE / 16 / d) { // count * d * 8 bytes would not fit a long
+                throw new CorruptFileException(source + ": array of shape (" + field(SHAPE, header, source, "shape") + ") is too large");
             }
+            count *= d;
         }
         ByteOrder order = switch (descr.charAt(0)) {
             case '<', '|' -> ByteOrder.LITTLE_ENDIAN;
@@ -97,33 +160,68 @@ public final class Npy {
             default -> ByteOrder.nativeOrder();
         };
         String type = descr.length() > 1 && "<>|=".indexOf(descr.charAt(0)) >= 0 ? descr.substring(1) : descr;
-        int n = (int) count;
-        int itemSize = type.equals("f8") ? 8 : 4;
-        if ((long) n * itemSize > Integer.MAX_VALUE - 8) {
-            throw new CorruptFileException(source + ": array of " + n + " values of " + itemSize
-                    + " bytes is larger than this reader can hold");
-        }
         if (!type.equals("f4") && !type.equals("f8")) {
             throw new CorruptFileException(source + ": unsupported dtype '" + descr + "' (expected float32 '<f4' or float64 '<f8')");
         }
-        Limits.check(Limits.Limit.ARRAY_BYTES, (long) n * itemSize, source, "the array of shape ("
-                + field(SHAPE, header, source, "shape") + ")");
-        switch (type) {
-            case "f4": {
-                ByteBuffer bb = ByteBuffer.wrap(readFully(in, n * 4, source, n + " float32 values")).order(order);
-                float[] f = new float[n];
-                bb.asFloatBuffer().get(f);
-                return new NpyArray(shape, "<f4", f, null);
-            }
-            case "f8": {
-                ByteBuffer bb = ByteBuffer.wrap(readFully(in, n * 8, source, n + " float64 values")).order(order);
-                double[] d = new double[n];
-                bb.asDoubleBuffer().get(d);
-                return new NpyArray(shape, "<f8", null, d);
-            }
-            default:
-                throw new CorruptFileException(source + ": unsupported dtype '" + descr + "' (expected float32 '<f4' or float64 '<f8')");
+        return new Header(shape, type, order, 8L + lengthBytes + headerLen);
+    }
+
+    /** The header of a file. */
+    public static Header header(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return header(in, file.toString());
         }
+    }
+
+    /**
+     * Samples {@code from .. from + count - 1} along the first axis of a file, without reading the rest: for stacks
+     * larger than memory. Only the slice counts against {@link Limits.Limit#ARRAY_BYTES}.
+     *
+     * @return shaped {@code count x (the other axes)}
+     * @throws CorruptFileException when the file has fewer than two axes, the slice is outside the first axis, or the
+     *                              file is shorter than its header says
+     */
+    public static NpyArray readSamples(Path file, int from, int count) throws IOException {
+        String source = file.toString();
+        Header h = header(file);
+        int[] shape = h.shape();
+        if (shape.length < 2) {
+            throw new CorruptFileException(source + ": an array of " + shape.length + " axes has no samples to read one by one");
+        }
+        if (from < 0 || count < 0 || (long) from + count > shape[0]) {
+            throw new IllegalArgumentException(source + ": samples " + from + " to " + ((long) from + count - 1) + " are outside its "
+                    + shape[0] + " samples");
+        }
+        long per = h.count() / Math.max(1, shape[0]);
+        long bytes = per * count * h.itemSize();
+        Limits.check(Limits.Limit.ARRAY_BYTES, bytes, source, count + " samples of shape " + java.util.Arrays.toString(shape));
+        long need = h.dataOffset() + h.bytes();
+        long size = Files.size(file);
+        if (size < need) {
+            throw new CorruptFileException(source + ": the file holds " + size + " bytes, its header announces " + need, new EOFException());
+        }
+        int[] sliceShape = shape.clone();
+        sliceShape[0] = count;
+        int n = Math.toIntExact(per * count);
+        ByteBuffer bb = ByteBuffer.allocate(Math.toIntExact(bytes)).order(h.order());
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file)) {
+            long pos = h.dataOffset() + (long) from * per * h.itemSize();
+            while (bb.hasRemaining()) {
+                int r = ch.read(bb, pos + bb.position());
+                if (r < 0) {
+                    throw new CorruptFileException(source + ": file ends early", new EOFException());
+                }
+            }
+        }
+        bb.flip();
+        if (h.type().equals("f4")) {
+            float[] f = new float[n];
+            bb.asFloatBuffer().get(f);
+            return new NpyArray(sliceShape, "<f4", f, null);
+        }
+        double[] d = new double[n];
+        bb.asDoubleBuffer().get(d);
+        return new NpyArray(sliceShape, "<f8", null, d);
     }
 
     /** Writes a float32 array. */
@@ -149,7 +247,7 @@ public final class Npy {
     /** Writes a float32 array to a stream (not closed). */
     public static void write(OutputStream out, int[] shape, float[] data) throws IOException {
         checkCount(shape, data.length);
-        out.write(header("<f4", shape));
+        out.write(headerBytes("<f4", shape));
         ByteBuffer bb = ByteBuffer.allocate(data.length * 4).order(ByteOrder.LITTLE_ENDIAN);
         bb.asFloatBuffer().put(data);
         out.write(bb.array());
@@ -158,7 +256,7 @@ public final class Npy {
     /** Writes a float64 array to a stream (not closed). */
     public static void write(OutputStream out, int[] shape, double[] data) throws IOException {
         checkCount(shape, data.length);
-        out.write(header("<f8", shape));
+        out.write(headerBytes("<f8", shape));
         ByteBuffer bb = ByteBuffer.allocate(data.length * 8).order(ByteOrder.LITTLE_ENDIAN);
         bb.asDoubleBuffer().put(data);
         out.write(bb.array());
@@ -178,7 +276,8 @@ public final class Npy {
         }
     }
 
-    private static byte[] header(String descr, int[] shape) {
+    /** The bytes of a version 1.0 header for an array of {@code descr} ({@code "<f4"}, {@code "<f8"}) and {@code shape}. */
+    static byte[] headerBytes(String descr, int[] shape) {
         StringBuilder dims = new StringBuilder();
         for (int i = 0; i < shape.length; i++) {
             dims.append(shape[i]).append(shape.length == 1 ? "," : (i + 1 < shape.length ? ", " : ""));

@@ -129,4 +129,26 @@ class UdacityDrivingTest {
         assertTrue(e.getCause() instanceof CorruptFileException, e.toString());
         assertTrue(e.getMessage().contains("line 2") && e.getMessage().contains("1.png"), e.getMessage());
     }
+
+    @Test
+    void onePictureBecomesTheSameInputAsTheDataSetMakesOfIt() throws IOException {
+        writeFrame("center/1.png", 23);
+        Path csv = writeCsv("0,1,64,48,center_camera,center/1.png,0.2,0,10,0,0,0");
+        Dataset hvf = UdacityDriving.read(csv, UdacityDriving.Options.paper()).dataset(RoadView.HVF, RoadScenes.Target.DEGREES);
+        float[] x = new float[125 * 349];
+        hvf.load(0, x, 0, new float[1], 0);
+        java.awt.image.BufferedImage picture = org.visualbackprop.image.Images.read(dir.resolve("center/1.png"));
+        org.visualbackprop.tensor.Tensor t = UdacityDriving.toInput(picture, RoadView.HVF, 0, "frame 1");
+        assertEquals(RoadView.HVF.inputShape(), t.shape());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(x, t.data());
+        for (float v : t.data()) {
+            assertEquals(1f, v, Tolerances.F32, "HVF's 23-row band is the white one");
+        }
+        // a margin of 23 rows leaves the black part of the picture
+        for (float v : UdacityDriving.toInput(picture, RoadView.HVF, 23, "frame 1").data()) {
+            assertEquals(0f, v, Tolerances.F32);
+        }
+        CorruptFileException e = assertThrows(CorruptFileException.class, () -> UdacityDriving.toInput(picture, RoadView.SVF, 48, "frame 7"));
+        assertTrue(e.getMessage().contains("frame 7") && e.getMessage().contains("48"), e.getMessage());
+    }
 }

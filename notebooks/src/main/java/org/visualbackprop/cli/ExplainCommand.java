@@ -1,7 +1,5 @@
 package org.visualbackprop.cli;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,20 +9,14 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.visualbackprop.engine.DevicePreference;
-import org.visualbackprop.explain.Attribution;
 import org.visualbackprop.explain.Explainer;
-import org.visualbackprop.explain.Explanation;
 import org.visualbackprop.explain.Lrp;
 import org.visualbackprop.explain.Target;
 import org.visualbackprop.image.Images;
 import org.visualbackprop.image.Pictures;
-import org.visualbackprop.io.Npy;
-import org.visualbackprop.nn.LogSoftmax;
 import org.visualbackprop.nn.Mode;
 import org.visualbackprop.nn.Network;
-import org.visualbackprop.nn.Trace;
 import org.visualbackprop.tensor.Shape;
-import org.visualbackprop.tensor.Tensor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -92,6 +84,33 @@ final class ExplainCommand implements Callable<Integer> {
                     + "mode only, vbp and lrp only (fold rule)."})
     String device;
 
+    @Option(names = "--data", paramLabel = "roads|signs",
+            description = "Instead of --input: frames the synthetic generators make (with ground-truth regions for the summary's table).")
+    String data;
+
+    @Option(names = "--frames", defaultValue = "100", description = "With --data: how many frames (default: ${DEFAULT-VALUE}).")
+    int frameCount;
+
+    @Option(names = "--seed", defaultValue = "424242", description = "With --data: the generator's seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--stack", description = {"Write one .npy stack per method (METHOD.npy, N x H x W float32, each map scaled by a power of "
+            + "two: value = stored * 2^e with e from METHOD.exponent.npy) instead of a .npy per input: for large inputs."})
+    boolean stack;
+
+    @Option(names = "--pictures", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Write the PNG pictures of every input (default); --no-pictures for large inputs.")
+    boolean pictures;
+
+    @Option(names = "--resume", description = {"Make the run resumable, or continue one that was interrupted in --out: after every "
+            + "batch its files are moved into place and explain-progress.properties records how far it got; the same command "
+            + "with --resume continues from there and gives the same files as an uninterrupted run."})
+    boolean resume;
+
+    @Option(names = "--unusual", defaultValue = "8", description = "Frames the summary shows per method as least like the mean map "
+            + "(default: ${DEFAULT-VALUE}).")
+    int unusual;
+
     @Option(names = {"-q", "--quiet"}, description = "No progress bar.")
     boolean quiet;
 
@@ -103,10 +122,16 @@ final class ExplainCommand implements Callable<Integer> {
             }
             return 0;
         }
-        if (model == null || input == null || out == null) {
+        if (model == null || (input == null && data == null) || out == null) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing required option" + (model == null ? " '--model=FILE'" : "")
-                    + (input == null ? " '--input=IMAGE|NPY|DIR'" : "") + (out == null ? " '--out=DIR'" : "")
+                    + (input == null && data == null ? " '--input=IMAGE|NPY|DIR' (or --data)" : "") + (out == null ? " '--out=DIR'" : "")
                     + " (only --list-methods works without them)");
+        }
+        if (input != null && data != null) {
+            throw new IllegalArgumentException("give --input or --data, not both");
+        }
+        if (unusual < 1) {
+            throw new IllegalArgumentException("--unusual must be >= 1, got " + unusual);
         }
         List<String> methods = parseMethods(method);
         Mode mode = switch (batchNorm.toLowerCase(Locale.ROOT)) {
@@ -133,135 +158,42 @@ final class ExplainCommand implements Callable<Integer> {
         Network net = m.network();
         Shape in = net.inputShape();
         Target tgt = target == null ? Target.predicted() : Target.output(target);
-        List<Inputs.Item> items = Inputs.list(input);
-        int perBatch = mode == Mode.BATCH_STATISTICS ? items.size() : batch;
+        ExplainFrames frames = data != null ? ExplainFrames.synthetic(data, frameCount, seed, in) : ExplainFrames.of(input, in, fitting);
+        int perBatch = mode == Mode.BATCH_STATISTICS ? frames.size() : batch;
+        TrainCommand.requireBatchFits(net, perBatch, frames.size(), "the network");
         List<Explainer> explainers = new ArrayList<>();
         try {
             for (String name : methods) {
                 explainers.add(Explainer.of(name, net, options));
             }
-            return run(m, explainers, items, perBatch, fitting, tgt, mode);
+            String fingerprint = String.join("; ", model.toAbsolutePath().normalize().toString(), Files.size(model) + " bytes",
+                    Files.getLastModifiedTime(model).toString(), frames.describe(), String.join(",", methods), options.toString(), "target " + tgt,
+                    "fit " + fitting, "batch " + (mode == Mode.BATCH_STATISTICS ? "all" : "any"), "stack " + stack, "pictures " + pictures);
+            ExplainRun.Settings settings = new ExplainRun.Settings(explainers, tgt, mode, perBatch, stack, pictures, resume, unusual, quiet,
+                    fingerprint);
+            ExplainRun.Outcome o = new ExplainRun(settings, frames, net, out).run();
+            System.out.printf(Locale.ROOT, "explained %d input%s%s with %s (%s, BatchNorm %s) on %s in %.1f s (%.1f frames/s; the summary %.1f s); "
+                            + "results in %s%n", o.frames(), o.frames() == 1 ? "" : "s",
+                    o.resumedFrom() > 0 ? " (resumed after " + o.resumedFrom() + ")" : "", String.join(", ", methods), m.source(),
+                    mode == Mode.EVAL ? "running statistics" : "batch statistics", String.join("; ", o.devices()), o.seconds(),
+                    (o.frames() - o.resumedFrom()) / Math.max(1e-9, o.seconds() - o.summarySeconds()), o.summarySeconds(), out);
+            if (!Pictures.drawsAsIs(in) && pictures) {
+                System.out.println("note: the network's input has " + in.c() + " channels: pictures show their mean in gray (the .npy maps "
+                        + "are per pixel)");
+            }
+            List<String> notes = o.notes();
+            for (String n : notes.subList(0, Math.min(notes.size(), 50))) {
+                System.out.println("note: " + n);
+            }
+            if (notes.size() > 50) {
+                System.out.println("note: ... and " + (notes.size() - 50) + " more (summary.md)");
+            }
+            return 0;
         } finally {
             for (Explainer e : explainers) {
                 e.close();
             }
         }
-    }
-
-    private int run(Models.Loaded m, List<Explainer> explainers, List<Inputs.Item> items, int perBatch, Images.Fit fitting, Target tgt,
-                    Mode mode) throws IOException {
-        Network net = m.network();
-        Shape in = net.inputShape();
-        TrainCommand.requireBatchFits(net, perBatch, items.size(), "the network");
-        List<Explainer> onJava = explainers.stream().filter(e -> e.options().device() == DevicePreference.JAVA).toList();
-        boolean classifier = net.layer(net.size() - 1) instanceof LogSoftmax;
-        List<String> notes = new ArrayList<>();
-        if (!Pictures.drawsAsIs(in)) {
-            notes.add("the network's input has " + in.c() + " channels: pictures show their mean in gray (the .npy maps are per pixel)");
-        }
-        Set<String> devices = new LinkedHashSet<>();
-        long start = System.nanoTime();
-        // every output is written under a temporary name and moved into place at the end: a run that fails half-way
-        // leaves the folder as it found it (an earlier run's files included)
-        try (OutputFolder folder = OutputFolder.create(out, "--out");
-             Progress progress = Progress.start("explain", items.size(), "img", quiet)) {
-            try {
-                StringBuilder csv = new StringBuilder(classifier ? "input,prediction,log_probability\n" : "input,prediction\n");
-                Trace trace = null;
-                for (int b0 = 0; b0 < items.size(); b0 += perBatch) {
-                    List<Inputs.Item> part = items.subList(b0, Math.min(items.size(), b0 + perBatch));
-                    List<Tensor> xs = new ArrayList<>();
-                    for (Inputs.Item it : part) {
-                        xs.add(Inputs.load(it, in, fitting));
-                    }
-                    Tensor x = Tensor.stack(xs);
-                    // one forward pass for every explainer on Java threads; compute devices run their own
-                    trace = onJava.isEmpty() ? null : Explainer.trace(net, x, mode, trace, onJava);
-                    List<Attribution> results = new ArrayList<>();
-                    for (Explainer e : explainers) {
-                        Attribution a = onJava.contains(e) ? e.explain(trace, tgt) : e.explain(x, tgt);
-                        devices.add(a.device());
-                        results.add(a);
-                    }
-                    Tensor predictions = results.get(0).outputs();
-                    for (int i = 0; i < part.size(); i++) {
-                        String stem = part.get(i).stem();
-                        csv.append(predictionRow(stem, predictions, i, classifier)).append('\n');
-                        writeOutputs(folder, stem, x, i, results, notes);
-                    }
-                    progress.step(part.size());
-                }
-                folder.stage("predictions.csv", tmp -> Files.writeString(tmp, csv, StandardCharsets.UTF_8));
-                folder.commit();
-            } catch (IOException | RuntimeException e) {
-                throw new CommandFailedException(Vbp.message(e) + "; " + folder.leftBehind() + " in " + out, e);
-            }
-        }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        System.out.printf("explained %d input%s with %s (%s, BatchNorm %s) on %s in %.1f s; results in %s%n", items.size(),
-                items.size() == 1 ? "" : "s", String.join(", ", explainers.stream().map(Explainer::name).toList()), m.source(),
-                mode == Mode.EVAL ? "running statistics" : "batch statistics", String.join("; ", devices), seconds, out);
-        for (String n : notes) {
-            System.out.println("note: " + n);
-        }
-        return 0;
-    }
-
-    private static String predictionRow(String stem, Tensor predictions, int i, boolean classifier) {
-        int k = predictions.shape().sampleSize();
-        if (classifier) {
-            int best = 0;
-            for (int j = 1; j < k; j++) {
-                best = predictions.data()[i * k + j] > predictions.data()[i * k + best] ? j : best;
-            }
-            return Csv.row(stem, best, predictions.data()[i * k + best]);
-        }
-        StringBuilder row = new StringBuilder(Csv.field(stem));
-        for (int j = 0; j < k; j++) {
-            row.append(',').append(predictions.data()[i * k + j]);
-        }
-        return row.toString();
-    }
-
-    /** Every file of one input: each method's map and pictures, Figure 2 for VisualBackProp, VBP beside LRP. */
-    private static void writeOutputs(OutputFolder folder, String stem, Tensor x, int i, List<Attribution> results, List<String> notes)
-            throws IOException {
-        Shape in = x.shape();
-        double[] vbpDisplay = null;
-        double[] lrpDisplay = null;
-        for (Attribution a : results) {
-            double[] map = a.map(i);
-            writeMap(folder, stem, a.method(), map, in);
-            double[] display = display(a, map);
-            writePictures(folder, stem, a.method(), x, i, display);
-            if (a.method().equals("vbp")) {
-                vbpDisplay = display;
-                if (a.details().isPresent()) {
-                    Explanation e = a.details().get();
-                    folder.stage(stem + ".vbp-steps.png", tmp -> Images.writePng(Pictures.vbpSteps(x, i, e.mask(), e.averagedMaps(),
-                            e.intermediateMasks(), e.levelNames()), tmp));
-                }
-            } else if (a.method().equals("lrp")) {
-                lrpDisplay = display;
-            }
-            a.note(i).ifPresent(n -> notes.add(stem + ": " + n));
-        }
-        if (vbpDisplay != null && lrpDisplay != null) {
-            double[] v = vbpDisplay;
-            double[] l = lrpDisplay;
-            folder.stage(stem + ".vbp-vs-lrp.png", tmp -> Images.writePng(Pictures.sideBySide(x, i, v, l), tmp));
-        }
-    }
-
-    /**
-     * A map as the pictures show it: VisualBackProp's mask is already in [0, 1]; a non-negative saliency (the
-     * largest absolute gradient) is min-max scaled; signed maps show their positive part up to a high percentile.
-     */
-    private static double[] display(Attribution a, double[] map) {
-        if (a.method().equals("vbp")) {
-            return map;
-        }
-        return a.reduction() == Attribution.Reduction.MAX_ABS ? Pictures.minMax(map) : Pictures.displayMask(map);
     }
 
     /** The methods asked for, in the order given; {@code all} is every method. */
@@ -280,31 +212,4 @@ final class ExplainCommand implements Callable<Integer> {
         return List.copyOf(chosen);
     }
 
-    /**
-     * Writes {@code STEM.METHOD.npy} as float32 H x W; a map whose values float32 cannot hold (LRP at a large epsilon
-     * over a deep net can reach 1e-41) is written as float64 instead.
-     */
-    private static void writeMap(OutputFolder folder, String stem, String method, double[] map, Shape in) throws IOException {
-        String f = stem + "." + method + ".npy";
-        int[] shape = {in.h(), in.w()};
-        double max = 0;
-        for (double v : map) {
-            max = Math.max(max, Math.abs(v));
-        }
-        if (max > 0 && max < 1e-30) {
-            folder.stage(f, tmp -> Npy.write(tmp, shape, map));
-            return;
-        }
-        float[] fl = new float[map.length];
-        for (int q = 0; q < map.length; q++) {
-            fl[q] = (float) map[q];
-        }
-        folder.stage(f, tmp -> Npy.write(tmp, shape, fl));
-    }
-
-    private static void writePictures(OutputFolder folder, String stem, String method, Tensor x, int i, double[] display) throws IOException {
-        Shape s = x.shape();
-        folder.stage(stem + "." + method + ".png", tmp -> Images.writePng(Pictures.heat(display, s.h(), s.w()), tmp));
-        folder.stage(stem + "." + method + "-overlay.png", tmp -> Images.writePng(Pictures.overlay(x, i, display), tmp));
-    }
 }

@@ -13,7 +13,6 @@ import java.util.Set;
 import java.util.stream.Stream;
 import org.visualbackprop.image.Images;
 import org.visualbackprop.io.Npy;
-import org.visualbackprop.io.NpyArray;
 import org.visualbackprop.tensor.Shape;
 import org.visualbackprop.tensor.ShapeException;
 import org.visualbackprop.tensor.Tensor;
@@ -83,10 +82,12 @@ final class Inputs {
             String name = f.getFileName().toString();
             String base = baseCount.get(stemOf(f).toLowerCase(Locale.ROOT)) > 1 ? name : stemOf(f);
             if (name.toLowerCase(Locale.ROOT).endsWith(".npy")) {
-                NpyArray a = Npy.read(f);
-                int samples = a.shape().length == 4 ? a.shape()[0] : 1;
-                if (a.size() == 0) {
-                    throw new IllegalArgumentException(f + ": the array of shape " + java.util.Arrays.toString(a.shape())
+                // the header says how many samples there are; each is read on its own when needed, so a stack larger
+                // than memory streams
+                Npy.Header h = Npy.header(f);
+                int samples = h.shape().length == 4 ? h.shape()[0] : 1;
+                if (h.count() == 0) {
+                    throw new IllegalArgumentException(f + ": the array of shape " + java.util.Arrays.toString(h.shape())
                             + " holds no samples (expected C x H x W, or N x C x H x W with N >= 1)");
                 }
                 for (int i = 0; i < samples; i++) {
@@ -130,8 +131,8 @@ final class Inputs {
     static Tensor load(Item item, Shape shape, Images.Fit fit) throws IOException {
         String name = item.file().getFileName().toString().toLowerCase(Locale.ROOT);
         if (name.endsWith(".npy")) {
-            Tensor t = Npy.read(item.file()).toTensor();
-            Tensor one = t.shape().n() == 1 ? t : t.sample(item.index());
+            Npy.Header h = Npy.header(item.file());
+            Tensor one = h.shape().length == 4 ? Npy.readSamples(item.file(), item.index(), 1).toTensor() : Npy.read(item.file()).toTensor();
             Shape s = one.shape();
             if (s.c() != shape.c() || s.h() != shape.h() || s.w() != shape.w()) {
                 throw new ShapeException(item.file() + ": array is " + s.describeSample() + ", the network takes "

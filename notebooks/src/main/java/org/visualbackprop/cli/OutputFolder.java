@@ -62,6 +62,7 @@ final class OutputFolder implements AutoCloseable {
     private final List<Path> createdDirs = new ArrayList<>();
     private final Map<Path, Path> staged = new LinkedHashMap<>(); // final name -> temporary file
     private final Map<Path, Published> published = new LinkedHashMap<>();
+    private final List<Path> scratch = new ArrayList<>();
     private final Thread cleanup = new Thread(this::deleteTemporaries, "vbp output cleanup");
     private boolean hooked;
     private boolean committed;
@@ -140,6 +141,33 @@ final class OutputFolder implements AutoCloseable {
     }
 
     /**
+     * A temporary file for output {@code name} that the caller writes bit by bit (a stack of maps, a table growing a row
+     * per input): staged at once, so it takes its name at {@link #commit()} and is deleted by {@link #close()} without a
+     * commit, like {@link #stage}.
+     */
+    Path streaming(String name) throws IOException {
+        Path target = target(name);
+        Path tmp = write(target, t -> Files.write(t, new byte[0]));
+        Path old = staged.put(target, tmp);
+        if (old != null) {
+            Files.deleteIfExists(old);
+        }
+        return tmp;
+    }
+
+    /**
+     * A scratch file in the folder, deleted by {@link #close()} whether or not the run commits: for intermediate data
+     * too large for memory.
+     */
+    Path scratch(String name) throws IOException {
+        Path tmp = write(target(name), t -> Files.write(t, new byte[0]));
+        synchronized (this) {
+            scratch.add(tmp);
+        }
+        return tmp;
+    }
+
+    /**
      * Writes output {@code name} to a temporary file and moves it into place at once (replacing a file of that name): for
      * an output that must survive a later failure, such as the checkpoint of a finished epoch.
      *
@@ -211,7 +239,9 @@ final class OutputFolder implements AutoCloseable {
     }
 
     private synchronized void deleteTemporaries() {
-        for (Path tmp : staged.values()) {
+        List<Path> all = new ArrayList<>(staged.values());
+        all.addAll(scratch);
+        for (Path tmp : all) {
             try {
                 Files.deleteIfExists(tmp);
             } catch (IOException e) {
@@ -219,6 +249,7 @@ final class OutputFolder implements AutoCloseable {
             }
         }
         staged.clear();
+        scratch.clear();
     }
 
     private Path write(Path target, Writer writer) throws IOException {
