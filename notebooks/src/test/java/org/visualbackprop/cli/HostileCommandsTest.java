@@ -143,7 +143,7 @@ class HostileCommandsTest {
         Files.createDirectory(folder);
         CommandLineTest.Result r = CommandLineTest.run("describe", folder.toString());
         assertEquals(2, r.status());
-        assertEquals("vbp describe: " + folder + " is a folder, not a model file (expected one of .vbpm, .t7, .t7b)", r.err().strip());
+        assertEquals("vbp describe: " + folder + " is a folder, not a model file (expected one of .vbpm, .t7, .t7b, .onnx)", r.err().strip());
     }
 
     @Test
