@@ -11,7 +11,7 @@
 # (SmoothGrad and Integrated Gradients 2), cost 16 (Fashion-MNIST: 4 x 4 patches for region perturbation, as 28 x 28 pictures
 # hold only 16 patches of 8 x 8); the authors' 16 frames are all used for every test but localisation
 # (they have no ground truth). Run from the repository root after `mvn -DskipTests package`; on a shared machine prefix
-# `nice -n 10`.
+# `nice -n 10`. VBP_JAR names another build of vbp.jar.
 set -euo pipefail
 only=""
 if [[ "${1:-}" == "--only" ]]; then
@@ -23,7 +23,7 @@ if [[ $# -lt 3 ]]; then
   exit 2
 fi
 roads="$1" signs="$2" fashion="$3" out="${4:-runs/faithfulness}"
-vbp=(java -jar notebooks/target/vbp.jar)
+vbp=(java -jar "${VBP_JAR:-notebooks/target/vbp.jar}")
 run() { [[ -z "$only" || "$only" == "$1" ]]; }
 log() { echo "== $(date -u +%Y-%m-%dT%H:%MZ) $*" >&2; }
 

@@ -589,6 +589,7 @@ public final class Faithfulness {
                 int n = inv.relative().get(m).length;
                 rows.add(new Row(m, "invariance", set + ";worst_relative_diff", inv.worst(m), n));
                 rows.add(new Row(m, "invariance", set + ";median_relative_diff", inv.median(m), n));
+                rows.add(new Row(m, "invariance", set + ";frames_changed", inv.framesChanged(m), n));
                 rows.add(new Row(m, "invariance", set + ";unchanged", inv.unchanged(m) ? 1 : 0, n));
             }
             rows.add(new Row("(network)", "invariance", set + ";output_max_abs_diff", inv.outputDiff(), r.sizes().invariance()));
@@ -653,7 +654,7 @@ public final class Faithfulness {
             cols.add(column(methods, p + ": pointing game, 15 px", true, m -> loc(r, m, p).hitTolerant()));
         }
         if (r.invariance() != null) {
-            cols.add(column(methods, "input shift: worst relative change", false, m -> r.invariance().worst(m)));
+            cols.add(column(methods, "input shift: median relative change", false, m -> r.invariance().median(m)));
         }
         if (r.cost() != null) {
             cols.add(column(methods, COST_HEADING, false, m -> r.cost().methods().get(m)));
@@ -812,7 +813,9 @@ public final class Faithfulness {
             boolean cascading = any.order() == Randomization.Order.CASCADING;
             sb.append("\n## Model-parameter randomization, ").append(cascading ? "cascading (from the output down)" : "independent (one layer at a time)")
                     .append(": Spearman of |map| / SSIM to the trained network's map\n\n");
-            sb.append("Columns: the layer randomized at that step").append(cascading ? " (with every layer above it)" : " (alone)").append(".\n\n");
+            sb.append("Columns: the layer randomized at that step").append(cascading ? " (with every layer above it)" : " (alone)")
+                    .append(". Frames: those whose trained map is not constant (a constant map, such as the gradient of a frame whose "
+                    + "dense layer is all off, has no rank correlation) of those explained.\n\n");
             sb.append("| method | frames |");
             for (int s = 1; s < any.steps().size(); s++) {
                 sb.append(' ').append(any.steps().get(s)).append(" |");
@@ -820,7 +823,9 @@ public final class Faithfulness {
             sb.append("\n|---|---:|").append("---:|".repeat(any.steps().size() - 1)).append('\n');
             for (Map.Entry<String, Randomization.Result> e : byMethod.entrySet()) {
                 Randomization.Result res = e.getValue();
-                sb.append("| ").append(e.getKey()).append(" | ").append(res.scores().get(e.getKey())[0].length).append(" |");
+                int all = res.scores().get(e.getKey())[0].length;
+                int defined = res.defined(e.getKey(), 0, Similarity.Measure.SPEARMAN_ABS);
+                sb.append("| ").append(e.getKey()).append(" | ").append(defined == all ? Integer.toString(all) : defined + " of " + all).append(" |");
                 for (int s = 1; s < res.steps().size(); s++) {
                     sb.append(' ').append(fmt(res.mean(e.getKey(), s, Similarity.Measure.SPEARMAN_ABS))).append(" / ")
                             .append(fmt(res.mean(e.getKey(), s, Similarity.Measure.SSIM))).append(" |");
@@ -883,11 +888,14 @@ public final class Faithfulness {
         }
         InputInvariance.Result inv = r.invariance();
         sb.append(String.format(Locale.ROOT, "%n## Input invariance (input + %s, compensated in the first layer's bias)%n%n"
-                + "The networks' outputs differ by at most %.3g (largest output %.3g). A map is unchanged when it moves by at most %s of its "
-                + "largest absolute value on every frame.%n%n| method | worst relative change | median | unchanged |%n|---|---:|---:|---|%n",
+                + "The networks' outputs differ by at most %.3g (largest output %.3g). Relative change: the largest change of a map over "
+                + "its largest absolute value. A method is unchanged when the median frame's map moves by at most %s of it (float32 "
+                + "rounding can flip a ReLU whose input lies within rounding of zero, moving a gradient on the odd frame).%n%n"
+                + "| method | median relative change | worst | frames changed | unchanged |%n|---|---:|---:|---:|---|%n",
                 inv.shift(), inv.outputDiff(), inv.outputScale(), InputInvariance.UNCHANGED));
         for (String m : inv.relative().keySet()) {
-            sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s |%n", m, fmt(inv.worst(m)), fmt(inv.median(m)), inv.unchanged(m) ? "yes" : "**no**"));
+            sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %d of %d | %s |%n", m, fmt(inv.median(m)), fmt(inv.worst(m)), inv.framesChanged(m),
+                    inv.relative().get(m).length, inv.unchanged(m) ? "yes" : "**no**"));
         }
     }
 
