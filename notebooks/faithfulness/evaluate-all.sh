@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The full-size faithfulness runs of the README's section "Is VisualBackProp faithful?", one command per network.
 #
-#   notebooks/faithfulness/evaluate-all.sh [--only roads|signs|fashion|authors] ROADS.vbpm SIGNS.vbpm FASHION.vbpm [OUT]
+#   notebooks/faithfulness/evaluate-all.sh [--only roads|signs|fashion|authors] [ROADS.vbpm SIGNS.vbpm FASHION.vbpm [OUT]]
 #
 # ROADS.vbpm: a steering net trained on synthetic roads (NetSVF, or any net taking 1 x 125 x 640 frames); SIGNS.vbpm: the
-# traffic-sign net (3 x 125 x 125); FASHION.vbpm: a Fashion-MNIST net (1 x 28 x 28, Debian's dataset-fashion-mnist); the
+# traffic-sign net (3 x 125 x 125); FASHION.vbpm: a Fashion-MNIST net (1 x 28 x 28, Debian's dataset-fashion-mnist).
+# Default: the trained models of notebooks/models/ (small-roads.vbpm, signnet-signs.vbpm, small-fashion-mnist.vbpm); the
 # authors' Torch7 model and frames are read from ../shared/authors (skipped when absent). Results go to OUT/NAME/
 # (default OUT: runs/faithfulness). Each run uses the default frame counts of `vbp evaluate-methods --frames 100`:
 # localisation 100 frames, region perturbation, random logit and input invariance 20, model-parameter randomization 10
@@ -18,11 +19,12 @@ if [[ "${1:-}" == "--only" ]]; then
   only="$2"
   shift 2
 fi
-if [[ $# -lt 3 ]]; then
+if [[ $# -ne 0 && $# -lt 3 ]] || [[ "${1:-}" == -h || "${1:-}" == --help ]]; then
   sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'
   exit 2
 fi
-roads="$1" signs="$2" fashion="$3" out="${4:-runs/faithfulness}"
+roads="${1:-notebooks/models/small-roads.vbpm}" signs="${2:-notebooks/models/signnet-signs.vbpm}"
+fashion="${3:-notebooks/models/small-fashion-mnist.vbpm}" out="${4:-runs/faithfulness}"
 vbp=(java -jar "${VBP_JAR:-notebooks/target/vbp.jar}")
 run() { [[ -z "$only" || "$only" == "$1" ]]; }
 log() { echo "== $(date -u +%Y-%m-%dT%H:%MZ) $*" >&2; }

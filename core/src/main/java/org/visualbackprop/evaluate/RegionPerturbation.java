@@ -16,8 +16,10 @@ import org.visualbackprop.tensor.Tensor;
 /**
  * Region perturbation (Samek et al. 2017, "Evaluating the visualization of what a deep neural network has learned",
  * Section II, Eq. 12; Quantus's {@code RegionPerturbation}). The image is cut into square patches on a grid ({@code
- * patch} pixels, the last row and column of patches cut at the border), ranked by the sum of the map over each patch,
- * and replaced one after another by a baseline, {@code steps} times: most relevant first (MoRF) or least relevant first
+ * patch} pixels, the last row and column of patches cut at the border), ranked by the map's mean over each patch (its sum
+ * over the patch's area: for the full patches the order of the sums; a patch cut at the border would otherwise rank
+ * low for its smaller area alone, and a map that is the same everywhere, like a random one, would send LeRF to the
+ * border first and MoRF into the image), and replaced one after another by a baseline, {@code steps} times: most relevant first (MoRF) or least relevant first
  * (LeRF). After each step {@code k} the network runs on the perturbed image {@code x^(k)} (the first k patches replaced)
  * and the curve records how much its output fell:
  * <ul>
@@ -195,10 +197,16 @@ public final class RegionPerturbation {
                 throw new IllegalArgumentException("map of frame " + f + " has " + maps[f].length + " values for " + h + " x " + w);
             }
             double[] sums = new double[patches];
+            int[] area = new int[patches];
             for (int y = 0; y < h; y++) {
                 for (int xx = 0; xx < w; xx++) {
-                    sums[(y / s.patch()) * px + xx / s.patch()] += maps[f][y * w + xx];
+                    int p = (y / s.patch()) * px + xx / s.patch();
+                    sums[p] += maps[f][y * w + xx];
+                    area[p]++;
                 }
+            }
+            for (int p = 0; p < patches; p++) {
+                sums[p] /= area[p]; // the mean: a patch cut at the border must not rank low for its size alone
             }
             Integer[] idx = new Integer[patches];
             for (int p = 0; p < patches; p++) {

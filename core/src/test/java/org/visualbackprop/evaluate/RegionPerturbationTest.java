@@ -61,20 +61,27 @@ class RegionPerturbationTest {
             int py = 3;
             int px = 4;
             double[] sums = new double[py * px];
+            double[] area = new double[py * px];
             for (int y = 0; y < 10; y++) {
                 for (int xx = 0; xx < 13; xx++) {
                     sums[(y / patch) * px + xx / patch] += map[y * 13 + xx];
+                    area[(y / patch) * px + xx / patch]++;
                 }
             }
-            double[] sorted = sums.clone();
-            Arrays.sort(sorted);
+            // patches are ranked by their mean (the 10 x 13 picture cuts the last row and column of 4 x 4 patches short);
+            // removing one lowers the score by its sum
+            Integer[] order = new Integer[sums.length];
+            for (int p = 0; p < order.length; p++) {
+                order[p] = p;
+            }
+            Arrays.sort(order, (p, q) -> Double.compare(sums[p] / area[p], sums[q] / area[q]));
             double down = 0;
             double up = 0;
             double aopcM = 0;
             double aopcL = 0;
             for (int k = 1; k <= steps; k++) {
-                down += sorted[sorted.length - k];
-                up += sorted[k - 1];
+                down += sums[order[order.length - k]];
+                up += sums[order[k - 1]];
                 assertEquals(down, c.morf()[f][k], 1e-4, "MoRF frame " + f + " step " + k);
                 assertEquals(up, c.lerf()[f][k], 1e-4, "LeRF frame " + f + " step " + k);
                 aopcM += down / (steps + 1);
@@ -84,6 +91,26 @@ class RegionPerturbationTest {
             assertEquals(aopcL, c.aopcLerf(f), 1e-4);
             assertTrue(c.aopcMorf(f) > c.aopcLerf(f));
         }
+    }
+
+    @Test
+    void aMapThatIsTheSameEverywhereGivesTheSameCurveInBothOrders() {
+        // 10 x 13 with 4 x 4 patches: the last row and column are cut short. Ranked by their sums the cut patches would
+        // come last in MoRF and first in LeRF; ranked by their means every patch ties and both orders are row order
+        SplittableRandom r = new SplittableRandom(7);
+        Shape in = new Shape(1, 1, 10, 13);
+        Network net = Network.of(in, Flatten.of(), Dense.withWeights(Tensor.uniform(new Shape(1, 130, 1, 1), -1, 1, r), null));
+        Tensor x = TestData.uniform(in.withBatch(2), r);
+        double[][] flat = new double[2][130];
+        for (double[] m : flat) {
+            Arrays.fill(m, 0.5);
+        }
+        RegionPerturbation.Curves c = RegionPerturbation.curves(net, x, flat, new int[2],
+                new RegionPerturbation.Settings(4, 6, RegionPerturbation.Baseline.ZERO, 1), true, 4, null);
+        for (int f = 0; f < 2; f++) {
+            assertArrayEquals(c.morf()[f], c.lerf()[f], 0.0);
+        }
+        assertEquals(0.0, c.abpc(), 0.0);
     }
 
     @Test
