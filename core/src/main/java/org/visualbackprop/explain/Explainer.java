@@ -122,34 +122,54 @@ public interface Explainer extends AutoCloseable {
      *     given, as the authors ran their model);</li>
      * <li>{@code device}: where to compute ({@link DevicePreference#JAVA} by default; OpenCL devices run
      *     {@code vbp} and {@code lrp} in evaluation mode);</li>
-     * <li>{@code seed}: for methods that draw random numbers;</li>
+     * <li>{@code seed}: for methods that draw random numbers ({@code smoothgrad}'s noise, the {@code random} control);</li>
+     * <li>{@code samples} and {@code noise}: SmoothGrad's number of noisy copies ({@link #DEFAULT_SAMPLES}) and their
+     *     noise's standard deviation as a share of each input's range ({@link #DEFAULT_NOISE}, Smilkov et al.'s 15%);</li>
+     * <li>{@code steps}: Integrated Gradients' number of steps from the zero baseline ({@link #DEFAULT_STEPS});</li>
+     * <li>{@code gradCamLayer}: the name of the layer whose output Grad-CAM weighs ({@code "relu10"}; default: the
+     *     ReLU after the last convolution, or the last convolution when no ReLU follows it);</li>
      * <li>{@code notices}: receives a line when the device used is not the one asked for.</li>
      * </ul>
      */
     final class Options {
         /** The seed of methods that draw random numbers, unless given. */
         public static final long DEFAULT_SEED = 20170101L;
+        /** SmoothGrad's noisy copies per input (Smilkov et al. 2017 find little change beyond about 50; 25 here). */
+        public static final int DEFAULT_SAMPLES = 25;
+        /** SmoothGrad's noise: standard deviation over the input's range, {@code sigma / (x_max - x_min)} (Smilkov et al.: 10-20%). */
+        public static final double DEFAULT_NOISE = 0.15;
+        /** Integrated Gradients' steps (Riemann sum from the zero baseline). */
+        public static final int DEFAULT_STEPS = 32;
 
         private final Double epsilon;
         private final Lrp.BatchNormRule lrpBatchNorm;
         private final Mode batchNorm;
         private final DevicePreference device;
         private final long seed;
+        private final int samples;
+        private final double noise;
+        private final int steps;
+        private final String gradCamLayer;
         private final Consumer<String> notices;
 
         private Options(Double epsilon, Lrp.BatchNormRule lrpBatchNorm, Mode batchNorm, DevicePreference device, long seed,
-                        Consumer<String> notices) {
+                        int samples, double noise, int steps, String gradCamLayer, Consumer<String> notices) {
             this.epsilon = epsilon;
             this.lrpBatchNorm = lrpBatchNorm;
             this.batchNorm = batchNorm;
             this.device = device;
             this.seed = seed;
+            this.samples = samples;
+            this.noise = noise;
+            this.steps = steps;
+            this.gradCamLayer = gradCamLayer;
             this.notices = notices;
         }
 
         /** Evaluation mode, Java threads, each method's default parameters, {@link #DEFAULT_SEED}. */
         public static Options defaults() {
-            return new Options(null, Lrp.BatchNormRule.FOLD, Mode.EVAL, DevicePreference.JAVA, DEFAULT_SEED, line -> { });
+            return new Options(null, Lrp.BatchNormRule.FOLD, Mode.EVAL, DevicePreference.JAVA, DEFAULT_SEED, DEFAULT_SAMPLES,
+                    DEFAULT_NOISE, DEFAULT_STEPS, null, line -> { });
         }
 
         /** LRP's epsilon. @throws IllegalArgumentException unless finite and {@code >= 0} */
@@ -157,12 +177,13 @@ public interface Explainer extends AutoCloseable {
             if (!(epsilon >= 0) || !Double.isFinite(epsilon)) {
                 throw new IllegalArgumentException("LRP epsilon must be finite and >= 0, got " + epsilon);
             }
-            return new Options(epsilon, lrpBatchNorm, batchNorm, device, seed, notices);
+            return new Options(epsilon, lrpBatchNorm, batchNorm, device, seed, samples, noise, steps, gradCamLayer, notices);
         }
 
         /** How the {@code lrp} method treats BatchNorm layers. */
         public Options withLrpBatchNorm(Lrp.BatchNormRule rule) {
-            return new Options(epsilon, Objects.requireNonNull(rule, "rule"), batchNorm, device, seed, notices);
+            return new Options(epsilon, Objects.requireNonNull(rule, "rule"), batchNorm, device, seed, samples, noise, steps,
+                    gradCamLayer, notices);
         }
 
         /**
@@ -176,22 +197,59 @@ public interface Explainer extends AutoCloseable {
                 throw new IllegalArgumentException("explanations run in evaluation mode (EVAL) or with batch statistics "
                         + "(BATCH_STATISTICS), not TRAIN (which updates running statistics and drops units)");
             }
-            return new Options(epsilon, lrpBatchNorm, mode, device, seed, notices);
+            return new Options(epsilon, lrpBatchNorm, mode, device, seed, samples, noise, steps, gradCamLayer, notices);
         }
 
         /** Where to compute. */
         public Options withDevice(DevicePreference device) {
-            return new Options(epsilon, lrpBatchNorm, batchNorm, Objects.requireNonNull(device, "device"), seed, notices);
+            return new Options(epsilon, lrpBatchNorm, batchNorm, Objects.requireNonNull(device, "device"), seed, samples, noise, steps,
+                    gradCamLayer, notices);
         }
 
         /** The seed of methods that draw random numbers. */
         public Options withSeed(long seed) {
-            return new Options(epsilon, lrpBatchNorm, batchNorm, device, seed, notices);
+            return new Options(epsilon, lrpBatchNorm, batchNorm, device, seed, samples, noise, steps, gradCamLayer, notices);
+        }
+
+        /** SmoothGrad's noisy copies per input. @throws IllegalArgumentException unless {@code >= 1} */
+        public Options withSamples(int samples) {
+            if (samples < 1) {
+                throw new IllegalArgumentException("SmoothGrad needs >= 1 noisy sample per input, got " + samples);
+            }
+            return new Options(epsilon, lrpBatchNorm, batchNorm, device, seed, samples, noise, steps, gradCamLayer, notices);
+        }
+
+        /**
+         * SmoothGrad's noise level: the standard deviation of the Gaussian noise as a share of each input's range
+         * ({@code max - min} of the sample). @throws IllegalArgumentException unless finite and {@code >= 0}
+         */
+        public Options withNoise(double noise) {
+            if (!(noise >= 0) || !Double.isFinite(noise)) {
+                throw new IllegalArgumentException("SmoothGrad's noise level must be finite and >= 0, got " + noise);
+            }
+            return new Options(epsilon, lrpBatchNorm, batchNorm, device, seed, samples, noise, steps, gradCamLayer, notices);
+        }
+
+        /** Integrated Gradients' steps. @throws IllegalArgumentException unless {@code >= 1} */
+        public Options withSteps(int steps) {
+            if (steps < 1) {
+                throw new IllegalArgumentException("Integrated Gradients needs >= 1 step, got " + steps);
+            }
+            return new Options(epsilon, lrpBatchNorm, batchNorm, device, seed, samples, noise, steps, gradCamLayer, notices);
+        }
+
+        /**
+         * The layer Grad-CAM weighs, by name as {@link Network#name(int)} gives it ({@code "relu10"}); null for the
+         * default (the last convolution's ReLU).
+         */
+        public Options withGradCamLayer(String layer) {
+            return new Options(epsilon, lrpBatchNorm, batchNorm, device, seed, samples, noise, steps, layer, notices);
         }
 
         /** Where notices go (a line each: a device fallback). */
         public Options withNotices(Consumer<String> notices) {
-            return new Options(epsilon, lrpBatchNorm, batchNorm, device, seed, Objects.requireNonNull(notices, "notices"));
+            return new Options(epsilon, lrpBatchNorm, batchNorm, device, seed, samples, noise, steps, gradCamLayer,
+                    Objects.requireNonNull(notices, "notices"));
         }
 
         /** LRP's epsilon when given; empty means each method's default. */
@@ -215,6 +273,26 @@ public interface Explainer extends AutoCloseable {
             return seed;
         }
 
+        /** SmoothGrad's noisy copies per input. */
+        public int samples() {
+            return samples;
+        }
+
+        /** SmoothGrad's noise level (standard deviation over the input's range). */
+        public double noise() {
+            return noise;
+        }
+
+        /** Integrated Gradients' steps. */
+        public int steps() {
+            return steps;
+        }
+
+        /** The layer Grad-CAM weighs, by name; empty for the default. */
+        public java.util.Optional<String> gradCamLayer() {
+            return java.util.Optional.ofNullable(gradCamLayer);
+        }
+
         public Consumer<String> notices() {
             return notices;
         }
@@ -222,7 +300,9 @@ public interface Explainer extends AutoCloseable {
         @Override
         public String toString() {
             return "Options[epsilon " + (epsilon == null ? "default" : epsilon) + ", LRP BatchNorm " + lrpBatchNorm + ", BatchNorm "
-                    + batchNorm + ", device " + device.id() + ", seed " + seed + "]";
+                    + batchNorm + ", device " + device.id() + ", seed " + seed + ", SmoothGrad " + samples + " samples at noise "
+                    + noise + ", Integrated Gradients " + steps + " steps, Grad-CAM layer "
+                    + (gradCamLayer == null ? "default" : gradCamLayer) + "]";
         }
     }
 }

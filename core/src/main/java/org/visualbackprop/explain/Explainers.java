@@ -47,6 +47,25 @@ final class Explainers {
                 + "largest absolute value over channels", false, (name, net, o) -> new GradientExplainer(name, net, o, false)));
         ENTRIES.put("gradxinput", new Entry("gradient times input, summed over channels", false,
                 (name, net, o) -> new GradientExplainer(name, net, o, true)));
+        ENTRIES.put("gradcam", new Entry("Grad-CAM (Selvaraju et al. 2017): ReLU of the channels of the last conv layer's ReLU "
+                + "output weighted by their mean gradient, resized bilinearly to the input (a regression output is explained raw)",
+                false, GradCamExplainer::new));
+        ENTRIES.put("guided-backprop", new Entry("Guided Backprop (Springenberg et al. 2015): the gradient with every ReLU passing "
+                + "only positive gradient where its input was positive (zennit's ReLUGuidedBackprop), summed over channels", false,
+                (name, net, o) -> new ReluRuleExplainer(name, net, o, GuidedBackprop.Rule.GUIDED_BACKPROP)));
+        ENTRIES.put("deconvnet", new Entry("DeconvNet (Zeiler and Fergus 2014): the gradient with every ReLU passing the rectified "
+                + "gradient whatever its input (zennit's ReLUDeconvNet), summed over channels", false,
+                (name, net, o) -> new ReluRuleExplainer(name, net, o, GuidedBackprop.Rule.DECONVNET)));
+        ENTRIES.put("smoothgrad", new Entry("SmoothGrad (Smilkov et al. 2017): the gradient averaged over noisy copies (25, noise "
+                + "15% of the input's range, seeded), largest absolute value over channels", false,
+                (name, net, o) -> new SampledExplainer(name, net, o)));
+        ENTRIES.put("integrated-gradients", new Entry("Integrated Gradients (Sundararajan et al. 2017): input times the mean "
+                + "gradient along the straight path from the zero baseline (32 steps), summed over channels", false,
+                (name, net, o) -> new SampledExplainer(name, net, o)));
+        ENTRIES.put("random", new Entry("control: seeded uniform noise, a function of the input alone (not of the network)", false,
+                (name, net, o) -> new ControlExplainer(name, net, o)));
+        ENTRIES.put("edge", new Entry("control: the Sobel edge magnitude of the input (Adebayo et al. 2018's edge detector), not of "
+                + "the network", false, (name, net, o) -> new ControlExplainer(name, net, o)));
     }
 
     static List<String> names() {
@@ -186,6 +205,66 @@ final class Explainers {
         @Override
         Attribution compute(Trace trace, Target target) {
             return timesInput ? Gradients.gradientTimesInput(trace, target) : Gradients.sensitivity(trace, target);
+        }
+    }
+
+    /** Grad-CAM at the layer the options name, or the last convolution's ReLU. */
+    static final class GradCamExplainer extends OnJava {
+        private final int layer;
+
+        GradCamExplainer(String name, Network network, Explainer.Options options) {
+            super(name, network, options);
+            this.layer = options.gradCamLayer().map(l -> GradCam.layer(network, l)).orElseGet(() -> GradCam.defaultLayer(network));
+            if (layer >= Target.scoreLayer(network)) {
+                throw new UnsupportedNetworkException("Grad-CAM's layer " + network.name(layer) + " is not below the explained output");
+            }
+        }
+
+        @Override
+        Attribution compute(Trace trace, Target target) {
+            return GradCam.attribute(trace, target, layer);
+        }
+    }
+
+    /** Guided Backprop or DeconvNet. */
+    static final class ReluRuleExplainer extends OnJava {
+        private final GuidedBackprop.Rule rule;
+
+        ReluRuleExplainer(String name, Network network, Explainer.Options options, GuidedBackprop.Rule rule) {
+            super(name, network, options);
+            this.rule = rule;
+        }
+
+        @Override
+        Attribution compute(Trace trace, Target target) {
+            return GuidedBackprop.attribute(trace, target, rule);
+        }
+    }
+
+    /** SmoothGrad or Integrated Gradients: forward passes of copies of the trace's input (see their classes). */
+    static final class SampledExplainer extends OnJava {
+        SampledExplainer(String name, Network network, Explainer.Options options) {
+            super(name, network, options);
+        }
+
+        @Override
+        Attribution compute(Trace trace, Target target) {
+            int[] t = target.resolve(trace);
+            return name().equals("smoothgrad") ? SmoothGrad.attribute(trace, t, options.samples(), options.noise(), options.seed())
+                    : IntegratedGradients.attribute(trace, t, options.steps());
+        }
+    }
+
+    /** The controls: maps of the input alone. */
+    static final class ControlExplainer extends OnJava {
+        ControlExplainer(String name, Network network, Explainer.Options options) {
+            super(name, network, options);
+        }
+
+        @Override
+        Attribution compute(Trace trace, Target target) {
+            int[] t = target.resolve(trace);
+            return name().equals("random") ? Controls.random(trace.input(), options.seed(), t) : Controls.edge(trace.input(), t);
         }
     }
 

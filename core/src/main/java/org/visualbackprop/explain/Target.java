@@ -11,9 +11,16 @@ import org.visualbackprop.tensor.Tensor;
  */
 public final class Target {
     private final int index;
+    private final int[] perSample;
 
     private Target(int index) {
         this.index = index;
+        this.perSample = null;
+    }
+
+    private Target(int[] perSample) {
+        this.index = -2;
+        this.perSample = perSample;
     }
 
     /** The largest score of each sample (the predicted class); the only output of a one-output network. */
@@ -29,9 +36,25 @@ public final class Target {
         return new Target(index);
     }
 
+    /**
+     * Output {@code indices[i]} for sample {@code i}: a batch whose samples are explained for different outputs (a random
+     * class per sample, as the random-logit test does; or the outputs chosen on the clean inputs, for methods that run
+     * the network on noisy or scaled copies of them).
+     *
+     * @param indices one output index {@code >= 0} per sample of the batches it is used with (copied)
+     */
+    public static Target perSample(int... indices) {
+        for (int i = 0; i < indices.length; i++) {
+            if (indices[i] < 0) {
+                throw new IllegalArgumentException("target output index of sample " + i + " must be >= 0, got " + indices[i]);
+            }
+        }
+        return new Target(indices.clone());
+    }
+
     /** True for {@link #predicted()}. */
     public boolean isPredicted() {
-        return index < 0;
+        return index == -1;
     }
 
     /**
@@ -61,6 +84,18 @@ public final class Target {
     public int[] resolve(Tensor scores) {
         int n = scores.shape().n();
         int k = scores.shape().sampleSize();
+        if (perSample != null) {
+            if (perSample.length != n) {
+                throw new IllegalArgumentException("per-sample targets for " + perSample.length + " samples, but the batch has " + n);
+            }
+            for (int i = 0; i < n; i++) {
+                if (perSample[i] >= k) {
+                    throw new IllegalArgumentException("target output " + perSample[i] + " of sample " + i + " does not exist: the network has "
+                            + k + " output(s)");
+                }
+            }
+            return perSample.clone();
+        }
         int[] out = new int[n];
         for (int i = 0; i < n; i++) {
             if (index >= 0) {
@@ -83,6 +118,6 @@ public final class Target {
 
     @Override
     public String toString() {
-        return index < 0 ? "predicted" : "output " + index;
+        return perSample != null ? "outputs " + java.util.Arrays.toString(perSample) : index < 0 ? "predicted" : "output " + index;
     }
 }

@@ -241,13 +241,7 @@ public final class Network {
         }
         java.util.Objects.checkIndex(top, layers.size());
         trace.output(top).requireSameShape(gradAtTop, "back-propagate: layer output and its gradient");
-        int n = layers.size();
-        if (gradients.length != n || gradients[0] == null || !gradients[0].shape().equals(trace.input().shape())) {
-            gradients = new Tensor[n];
-            for (int i = 0; i < n; i++) {
-                gradients[i] = Tensor.zeros(trace.layerInput(i).shape());
-            }
-        }
+        gradientBuffers(trace);
         Tensor g = gradAtTop;
         for (int i = top; i >= 0; i--) {
             Tensor gin = i == 0 && !wantInputGradient ? null : gradients[i];
@@ -255,6 +249,125 @@ public final class Network {
             g = gin;
         }
         return wantInputGradient ? gradients[0].copy() : null;
+    }
+
+    /**
+     * A replacement for some layers' backward pass, for explanation methods that change how the gradient goes through
+     * a layer (Guided Backprop and DeconvNet change the ReLU's, as zennit's {@code ReLUGuidedBackprop} and
+     * {@code ReLUDeconvNet} hooks do).
+     */
+    @FunctionalInterface
+    public interface BackwardRule {
+        /**
+         * Back-propagates through layer {@code index} in place of its own backward pass, or declines.
+         *
+         * @param in      the layer's forward input, not modified
+         * @param out     its forward output, not modified
+         * @param gradOut the gradient arriving at its output, not modified
+         * @param gradIn  input-shaped, to overwrite (modified) when the rule handles the layer
+         * @return true when the rule wrote {@code gradIn}; false to run the layer's own backward pass
+         */
+        boolean backward(int index, Layer layer, Tensor in, Tensor out, Tensor gradOut, Tensor gradIn);
+    }
+
+    /**
+     * Back-propagates {@code gradAtTop} from the output of layer {@code top} down to the input of layer {@code bottom}
+     * (layers below it are not visited), with no parameter gradients; {@code rule} may replace some layers' backward
+     * pass. {@link #backwardFrom} is this with {@code bottom = 0} and no rule.
+     *
+     * @param gradAtTop gradient with respect to the output of layer {@code top}, not modified
+     * @param bottom    {@code 0 <= bottom <= top}: the result is the gradient with respect to the input of this layer
+     *                  (the output of layer {@code bottom - 1}, or the network's input for 0)
+     * @param rule      null for every layer's own backward pass
+     * @return a new tensor, shaped as the input of layer {@code bottom}
+     */
+    public Tensor backwardBetween(Trace trace, int top, Tensor gradAtTop, int bottom, BackwardRule rule) {
+        if (trace.network() != this) {
+            throw new IllegalArgumentException("the trace was recorded by another network");
+        }
+        java.util.Objects.checkIndex(top, layers.size());
+        if (bottom < 0 || bottom > top) {
+            throw new IllegalArgumentException("back-propagate from layer " + top + " down to layer " + bottom + ": need 0 <= bottom <= top");
+        }
+        trace.output(top).requireSameShape(gradAtTop, "back-propagate: layer output and its gradient");
+        gradientBuffers(trace);
+        Tensor g = gradAtTop;
+        for (int i = top; i >= bottom; i--) {
+            Tensor gin = gradients[i];
+            Layer l = layers.get(i);
+            if (rule == null || !rule.backward(i, l, trace.layerInput(i), trace.output(i), g, gin)) {
+                l.backward(trace.layerInput(i), trace.output(i), g, gin, trace.mode(), false);
+            }
+            g = gin;
+        }
+        return g.copy();
+    }
+
+    /** The arrays of the layers' input gradients for the trace's batch shape, allocated when the shape changes. */
+    private void gradientBuffers(Trace trace) {
+        int n = layers.size();
+        if (gradients.length != n || gradients[0] == null || !gradients[0].shape().equals(trace.input().shape())) {
+            gradients = new Tensor[n];
+            for (int i = 0; i < n; i++) {
+                gradients[i] = Tensor.zeros(trace.layerInput(i).shape());
+            }
+        }
+    }
+
+    /**
+     * A copy with new layer objects and its own tensors (weights, biases, BatchNorm statistics copied): passes through
+     * one leave the other's state alone, and changing one's weights leaves the other's alone (what the evaluations need
+     * that randomize layers or run copies side by side). A Dropout layer's copy has the same probability and a random
+     * source seeded afresh (0).
+     *
+     * @throws IllegalArgumentException for a layer class this method does not know (the message names it)
+     */
+    public Network copy() {
+        return copy(i -> null);
+    }
+
+    /**
+     * As {@link #copy()}, with some layers replaced: {@code replace.apply(i)} gives the layer to put at index {@code i},
+     * or null to copy the network's own.
+     */
+    public Network copy(java.util.function.IntFunction<Layer> replace) {
+        List<Layer> out = new ArrayList<>(layers.size());
+        for (int i = 0; i < layers.size(); i++) {
+            Layer r = replace.apply(i);
+            out.add(r != null ? r : copyOf(layers.get(i), i));
+        }
+        return new Network(inputShape, out);
+    }
+
+    private Layer copyOf(Layer l, int i) {
+        if (l instanceof Conv2d c) {
+            return Conv2d.withWeights(c.window(), c.weight().value(), c.bias() == null ? null : c.bias().value());
+        }
+        if (l instanceof Dense d) {
+            return Dense.withWeights(d.weight().value(), d.bias() == null ? null : d.bias().value());
+        }
+        if (l instanceof BatchNorm2d b) {
+            return BatchNorm2d.withStatistics(b.eps(), b.momentum(), b.gamma().value(), b.beta().value(), b.runningMean(), b.runningVar());
+        }
+        if (l instanceof ReLU) {
+            return ReLU.of();
+        }
+        if (l instanceof Flatten) {
+            return Flatten.of();
+        }
+        if (l instanceof MaxPool2d m) {
+            return MaxPool2d.of(m.window());
+        }
+        if (l instanceof LogSoftmax) {
+            return LogSoftmax.of();
+        }
+        if (l instanceof Tanh) {
+            return Tanh.of();
+        }
+        if (l instanceof Dropout d) {
+            return Dropout.of(d.probability(), 0L);
+        }
+        throw new IllegalArgumentException("cannot copy layer " + names.get(i) + " (" + l + "): unknown layer class " + l.getClass().getName());
     }
 
     /** All trainable parameters, layer by layer (not copies). */

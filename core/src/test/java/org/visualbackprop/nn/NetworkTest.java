@@ -145,4 +145,48 @@ class NetworkTest {
             }
         }
     }
+
+    @Test
+    void aCopyPredictsTheSameAndOwnsItsTensors() {
+        Network net = smallClassifier(7);
+        Tensor x = TestData.uniform(new Shape(2, 3, 12, 10), new SplittableRandom(8));
+        Network copy = net.copy();
+        NumericAssert.assertBitIdentical(net.predict(x).data(), copy.predict(x).data(), "copy");
+        for (int i = 0; i < net.size(); i++) {
+            assertTrue(net.layer(i) != copy.layer(i), "layer " + i + " is a new object");
+            assertEquals(net.layer(i).toString(), copy.layer(i).toString());
+        }
+        ((Conv2d) copy.layer(1)).weight().value().fillInPlace(0f);
+        ((BatchNorm2d) copy.layer(0)).runningMean().fillInPlace(5f);
+        assertTrue(net.predict(x).maxAbsDiff(copy.predict(x)) > 0);
+        assertTrue(((Conv2d) net.layer(1)).weight().value().maxAbsDiff(Tensor.zeros(new Shape(4, 3, 3, 3))) > 0, "the original is untouched");
+        // a replaced layer
+        Network replaced = net.copy(i -> i == 6 ? ReLU.of() : null);
+        assertEquals("ReLU", replaced.layer(6).kind());
+    }
+
+    @Test
+    void backwardBetweenLayersIsThePartOfTheFullBackwardPass() {
+        Network net = smallClassifier(9);
+        Tensor x = TestData.uniform(new Shape(2, 3, 12, 10), new SplittableRandom(10));
+        Trace t = net.trace(x, Mode.EVAL);
+        Tensor seed = TestData.uniform(t.output(8).shape(), new SplittableRandom(11));
+        Tensor full = net.backwardFrom(t, 8, seed, false, true);
+        NumericAssert.assertBitIdentical(full.data(), net.backwardBetween(t, 8, seed, 0, null).data(), "down to the input");
+        // down to the input of fc1 (layer 5), then the rest by hand: the same as the full pass
+        Tensor mid = net.backwardBetween(t, 8, seed, 5, null);
+        assertEquals(t.output(4).shape(), mid.shape());
+        Tensor rest = net.backwardBetween(t, 4, mid, 0, null);
+        NumericAssert.assertBitIdentical(full.data(), rest.data(), "in two parts");
+        // a rule that takes over the ReLU: here, passing the gradient unchanged
+        Tensor through = net.backwardBetween(t, 8, seed, 0, (i, l, in, out, g, gin) -> {
+            if (!(l instanceof ReLU)) {
+                return false;
+            }
+            gin.copyFromInPlace(g);
+            return true;
+        });
+        assertTrue(through.maxAbsDiff(full) > 0);
+        assertThrows(IllegalArgumentException.class, () -> net.backwardBetween(t, 4, mid, 5, null));
+    }
 }

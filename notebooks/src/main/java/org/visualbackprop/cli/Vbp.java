@@ -8,10 +8,10 @@ import picocli.CommandLine.Command;
  * Every command has {@code --help}.
  */
 @Command(name = "vbp", mixinStandardHelpOptions = true, versionProvider = Vbp.Version.class,
-        description = "VisualBackProp (Bojarski et al.): train small CNNs, explain them with VisualBackProp and LRP, check the theory.",
+        description = "VisualBackProp (Bojarski et al.): train small CNNs, explain them with VisualBackProp, LRP and other methods, test how faithful the methods are, check the theory.",
         subcommands = {DemoCommand.class, FiguresCommand.class, TrainCommand.class, EvaluateCommand.class, ExplainCommand.class,
-                DriveCommand.class, DescribeCommand.class, DiagnoseCommand.class, ExportCommand.class, VerifyCommand.class, PathsCommand.class,
-                InfoCommand.class, BenchCommand.class,
+                EvaluateMethodsCommand.class, DriveCommand.class, DescribeCommand.class, DiagnoseCommand.class, ExportCommand.class,
+                VerifyCommand.class, PathsCommand.class, InfoCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Vbp implements Runnable {
     @CommandLine.Spec

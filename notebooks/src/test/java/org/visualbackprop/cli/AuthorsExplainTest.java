@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.visualbackprop.explain.Explainer;
 import org.visualbackprop.io.Npy;
 import org.visualbackprop.io.NpyArray;
 import org.visualbackprop.testing.AuthorsData;
@@ -22,7 +23,10 @@ class AuthorsExplainTest {
         for (String mode : List.of("batch", "running")) {
             Path out = dir.resolve(mode);
             CommandLineTest.Result r = CommandLineTest.run("explain", "--model", model.toString(), "--input", frames.toString(),
-                    "--method", "all", "--batchnorm", mode, "--quiet", "--out", out.toString());
+                    // every method but SmoothGrad and Integrated Gradients (25 and 32 passes per frame: minutes here for nothing
+                    // the small nets of ExplainCommandTest do not check)
+                    "--method", String.join(",", Explainer.names().stream().filter(m -> !m.equals("smoothgrad")
+                            && !m.equals("integrated-gradients")).toList()), "--batchnorm", mode, "--quiet", "--out", out.toString());
             assertEquals(0, r.status(), r.err());
             List<String> csv = Files.readAllLines(out.resolve("predictions.csv"));
             assertEquals(AuthorsData.FRAMES + 1, csv.size());
