@@ -145,12 +145,27 @@ public final class RoadEvaluation {
                 r.frames(), r.rmseDegrees(), r.maeDegrees(), r.baselineRmse()));
         sb.append(String.format("%-20s %7s %10s | %10s %11s | %10s %11s%n", "label", "frames", "area share", "VBP mass", "VBP ratio",
                 "LRP mass", "LRP ratio"));
+        boolean vbpZero = true;
+        boolean lrpZero = true;
         for (Label l : LABELS) {
             LabelFigures v = r.vbp().get(l);
             LabelFigures p = r.lrp().get(l);
-            sb.append(String.format("%-20s %7d %9.2f%% | %9.2f%% %10.2fx | %9.2f%% %10.2fx%n", l.name().toLowerCase(java.util.Locale.ROOT),
-                    v.frames(), 100 * v.meanAreaShare(), 100 * v.meanMassShare(), v.enrichment(), 100 * p.meanMassShare(), p.enrichment()));
+            vbpZero &= v.frames() == 0;
+            lrpZero &= p.frames() == 0;
+            // frames and area share are those of the frames where the map has mass (VisualBackProp's, else LRP's)
+            LabelFigures a = v.frames() > 0 ? v : p;
+            sb.append(String.format("%-20s %7d %9.2f%% | %s | %s%n", l.name().toLowerCase(java.util.Locale.ROOT), a.frames(),
+                    100 * a.meanAreaShare(), cells(v), cells(p)));
+        }
+        if (vbpZero || lrpZero) {
+            sb.append(String.format("-: %s map is zero on every frame (no mass to share out; an output layer of zeros gives LRP nothing)%n",
+                    vbpZero && lrpZero ? "each method's" : vbpZero ? "VisualBackProp's" : "LRP's"));
         }
         return sb.toString();
+    }
+
+    private static String cells(LabelFigures f) {
+        return f.frames() == 0 ? String.format("%10s %11s", "-", "-")
+                : String.format("%9.2f%% %10.2fx", 100 * f.meanMassShare(), f.enrichment());
     }
 }
