@@ -28,55 +28,7 @@ public final class Remark1 {
             throw new IllegalArgumentException("Spearman's correlation needs two samples of equal length >= 2, got "
                     + a.length + " and " + b.length);
         }
-        return pearson(ranks(a), ranks(b));
-    }
-
-    /** Ranks 1 .. n, ties averaged. */
-    static double[] ranks(double[] v) {
-        int n = v.length;
-        Integer[] order = new Integer[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-        }
-        Arrays.sort(order, (x, y) -> Double.compare(v[x], v[y]));
-        double[] r = new double[n];
-        int i = 0;
-        while (i < n) {
-            int j = i;
-            while (j + 1 < n && Double.compare(v[order[j + 1]], v[order[i]]) == 0) {
-                j++;
-            }
-            double rank = (i + j) / 2.0 + 1;
-            for (int k = i; k <= j; k++) {
-                r[order[k]] = rank;
-            }
-            i = j + 1;
-        }
-        return r;
-    }
-
-    private static double pearson(double[] x, double[] y) {
-        int n = x.length;
-        double mx = 0;
-        double my = 0;
-        for (int i = 0; i < n; i++) {
-            mx += x[i];
-            my += y[i];
-        }
-        mx /= n;
-        my /= n;
-        double sxy = 0;
-        double sxx = 0;
-        double syy = 0;
-        for (int i = 0; i < n; i++) {
-            sxy += (x[i] - mx) * (y[i] - my);
-            sxx += (x[i] - mx) * (x[i] - mx);
-            syy += (y[i] - my) * (y[i] - my);
-        }
-        if (sxx == 0 || syy == 0) {
-            return Double.NaN;
-        }
-        return Math.max(-1, Math.min(1, sxy / Math.sqrt(sxx * syy)));
+        return org.visualbackprop.evaluate.Similarity.spearman(a, b);
     }
 
     /**
