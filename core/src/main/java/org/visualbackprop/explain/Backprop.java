@@ -109,4 +109,50 @@ final class Backprop {
         long fits = Runtime.getRuntime().maxMemory() / 8 / Math.max(1, per);
         return (int) Math.max(1, Math.min(wanted, fits));
     }
+
+    /** Writes copy {@code j} of the input (a copy of sample {@code sample}) into {@code dest} from {@code offset}. */
+    interface CopyWriter {
+        void write(int j, int sample, float[] dest, int offset);
+    }
+
+    /**
+     * Sums the gradient of each sample's explained score over {@code copies} copies of that sample, as SmoothGrad and
+     * Integrated Gradients need: copy {@code j} belongs to sample {@code j / copies}, and {@code writer} is called for
+     * {@code j = 0, 1, ...} in that order (so it may draw noise from a running generator). The copies go through the
+     * network {@link #chunk} at a time on the network of {@link #forCopies}.
+     *
+     * @return per input value (sample-major, as the trace's input), the sum over its sample's copies
+     */
+    static double[] gradientSumOverCopies(Trace trace, int[] targets, int copies, CopyWriter writer) {
+        Shape s = trace.input().shape();
+        int n = s.n();
+        int size = s.sampleSize();
+        if (targets.length != n) {
+            throw new IllegalArgumentException(targets.length + " targets for a batch of " + n);
+        }
+        Network net = forCopies(trace);
+        double[] sum = new double[n * size];
+        int total = n * copies;
+        int chunk = chunk(net, total);
+        Trace t = null;
+        for (int j0 = 0; j0 < total; j0 += chunk) {
+            int m = Math.min(chunk, total - j0);
+            Tensor batch = Tensor.zeros(s.withBatch(m));
+            int[] tg = new int[m];
+            for (int b = 0; b < m; b++) {
+                int i = (j0 + b) / copies;
+                tg[b] = targets[i];
+                writer.write(j0 + b, i, batch.data(), b * size);
+            }
+            t = net.trace(batch, Mode.EVAL, t);
+            Tensor g = gradient(t, tg, 0, null);
+            for (int b = 0; b < m; b++) {
+                int i = (j0 + b) / copies;
+                for (int q = 0; q < size; q++) {
+                    sum[i * size + q] += g.data()[b * size + q];
+                }
+            }
+        }
+        return sum;
+    }
 }

@@ -1,7 +1,5 @@
 package org.visualbackprop.explain;
 
-import org.visualbackprop.nn.Mode;
-import org.visualbackprop.nn.Network;
 import org.visualbackprop.nn.Trace;
 import org.visualbackprop.tensor.Shape;
 import org.visualbackprop.tensor.Tensor;
@@ -38,37 +36,13 @@ public final class IntegratedGradients {
         Shape s = x.shape();
         int n = s.n();
         int size = s.sampleSize();
-        if (targets.length != n) {
-            throw new IllegalArgumentException(targets.length + " targets for a batch of " + n);
-        }
-        Network net = Backprop.forCopies(trace);
-        double[] sum = new double[n * size];
-        int total = n * steps;
-        int chunk = Backprop.chunk(net, total);
-        Trace t = null;
-        // copy j: step j % steps + 1 of sample j / steps
-        for (int j0 = 0; j0 < total; j0 += chunk) {
-            int m = Math.min(chunk, total - j0);
-            Tensor scaled = Tensor.zeros(s.withBatch(m));
-            int[] tg = new int[m];
-            for (int b = 0; b < m; b++) {
-                int j = j0 + b;
-                int i = j / steps;
-                float alpha = (float) (j % steps + 1) / steps;
-                tg[b] = targets[i];
-                for (int q = 0; q < size; q++) {
-                    scaled.data()[b * size + q] = alpha * x.data()[i * size + q];
-                }
+        // copy j: step j % steps + 1 of sample j / steps, the input scaled by alpha = (j % steps + 1) / steps
+        double[] sum = Backprop.gradientSumOverCopies(trace, targets, steps, (j, i, dest, off) -> {
+            float alpha = (float) (j % steps + 1) / steps;
+            for (int q = 0; q < size; q++) {
+                dest[off + q] = alpha * x.data()[i * size + q];
             }
-            t = net.trace(scaled, Mode.EVAL, t);
-            Tensor g = Backprop.gradient(t, tg, 0, null);
-            for (int b = 0; b < m; b++) {
-                int i = (j0 + b) / steps;
-                for (int q = 0; q < size; q++) {
-                    sum[i * size + q] += g.data()[b * size + q];
-                }
-            }
-        }
+        });
         Tensor ig = Tensor.zeros(s);
         for (int q = 0; q < sum.length; q++) {
             ig.data()[q] = (float) (x.data()[q] * sum[q] / steps);

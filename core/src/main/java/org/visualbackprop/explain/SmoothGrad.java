@@ -1,8 +1,6 @@
 package org.visualbackprop.explain;
 
 import java.util.SplittableRandom;
-import org.visualbackprop.nn.Mode;
-import org.visualbackprop.nn.Network;
 import org.visualbackprop.nn.Trace;
 import org.visualbackprop.tensor.Shape;
 import org.visualbackprop.tensor.Tensor;
@@ -43,42 +41,18 @@ public final class SmoothGrad {
         Shape s = x.shape();
         int n = s.n();
         int size = s.sampleSize();
-        if (targets.length != n) {
-            throw new IllegalArgumentException(targets.length + " targets for a batch of " + n);
-        }
-        Network net = Backprop.forCopies(trace);
-        double[] sum = new double[n * size];
-        int total = n * samples;
-        int chunk = Backprop.chunk(net, total);
-        Trace t = null;
-        SplittableRandom r = null;
-        float sigma = 0;
         // copy j is noisy copy j % samples of sample j / samples, drawn in that order from the sample's own generator
-        for (int j0 = 0; j0 < total; j0 += chunk) {
-            int m = Math.min(chunk, total - j0);
-            Tensor noisy = Tensor.zeros(s.withBatch(m));
-            int[] tg = new int[m];
-            for (int b = 0; b < m; b++) {
-                int j = j0 + b;
-                int i = j / samples;
-                if (j % samples == 0 || r == null) {
-                    r = new SplittableRandom(Backprop.sampleSeed(seed, i));
-                    sigma = (float) (noise * range(x, i));
-                }
-                tg[b] = targets[i];
-                for (int q = 0; q < size; q++) {
-                    noisy.data()[b * size + q] = x.data()[i * size + q] + (float) (sigma * gaussian(r));
-                }
+        SplittableRandom[] r = {null};
+        float[] sigma = {0};
+        double[] sum = Backprop.gradientSumOverCopies(trace, targets, samples, (j, i, dest, off) -> {
+            if (j % samples == 0) {
+                r[0] = new SplittableRandom(Backprop.sampleSeed(seed, i));
+                sigma[0] = (float) (noise * range(x, i));
             }
-            t = net.trace(noisy, Mode.EVAL, t);
-            Tensor g = Backprop.gradient(t, tg, 0, null);
-            for (int b = 0; b < m; b++) {
-                int i = (j0 + b) / samples;
-                for (int q = 0; q < size; q++) {
-                    sum[i * size + q] += g.data()[b * size + q];
-                }
+            for (int q = 0; q < size; q++) {
+                dest[off + q] = x.data()[i * size + q] + (float) (sigma[0] * gaussian(r[0]));
             }
-        }
+        });
         Tensor mean = Tensor.zeros(s);
         for (int q = 0; q < sum.length; q++) {
             mean.data()[q] = (float) (sum[q] / samples);
