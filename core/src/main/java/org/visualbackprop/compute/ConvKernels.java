@@ -98,6 +98,25 @@ public final class ConvKernels {
             }
         }
 
+        /**
+         * The images the kernels read for samples {@code first .. first + count - 1} of {@code in}, {@link #imageSize}
+         * values each from {@link #sourceOffset}: {@code in} itself when the convolution needs no split (then an image is
+         * the input's {@code cin * h * w} values), else their phase planes, written to scratch.
+         */
+        float[] source(float[] in, int first, int count) {
+            if (direct) {
+                return in;
+            }
+            float[] dst = Scratch.get(Scratch.Slot.PHASES, count * imageSize);
+            split(in, first * cin * h * w, count, dst);
+            return dst;
+        }
+
+        /** Where sample {@code first}'s image starts in the array {@link #source} returned for it. */
+        int sourceOffset(int first) {
+            return direct ? first * imageSize : 0;
+        }
+
         /** Writes the phase planes of {@code count} images starting at {@code src[srcOff]} into {@code dst}. */
         void split(float[] src, int srcOff, int count, float[] dst) {
             int hp = h + 2 * ph;
@@ -199,25 +218,12 @@ public final class ConvKernels {
     public static void forward(Shape inShape, float[] in, float[] weight, float[] bias, Window window, int cout, float[] out, float[] reluOut) {
         Geometry g = new Geometry(inShape, cout, window);
         int n = inShape.n();
-        int inImage = g.cin * g.h * g.w;
         int outImage = cout * g.p;
         int group = g.p >= 2048 ? 1 : Math.max(1, Math.min(n, Math.min(8192 / g.p, GROUP_LIMIT / Math.max(1, g.imageSize))));
         for (int n0 = 0; n0 < n; n0 += group) {
             int count = Math.min(group, n - n0);
-            float[] src;
-            int srcOff;
-            int srcImage;
-            if (g.direct) {
-                src = in;
-                srcOff = n0 * inImage;
-                srcImage = inImage;
-            } else {
-                src = Scratch.get(Scratch.Slot.PHASES, count * g.imageSize);
-                g.split(in, n0 * inImage, count, src);
-                srcOff = 0;
-                srcImage = g.imageSize;
-            }
-            product(Sgemm.kernel(), g, src, srcOff, srcImage, weight, 0, out, n0 * outImage, outImage, count, bias, reluOut);
+            float[] src = g.source(in, n0, count);
+            product(Sgemm.kernel(), g, src, g.sourceOffset(n0), g.imageSize, weight, 0, out, n0 * outImage, outImage, count, bias, reluOut);
         }
     }
 
@@ -430,22 +436,13 @@ public final class ConvKernels {
 
     /** {@code dW += dY col^T} for {@code n} images, parallel over blocks of taps (no two threads add to the same values). */
     static void weightGradient(MicroKernel kernel, Geometry g, int n, float[] in, float[] gradOut, float[] gradWeight) {
-        int inImage = g.cin * g.h * g.w;
         int outImage = g.cout * g.p;
         int blocks = (g.k + GRAD_TAPS - 1) / GRAD_TAPS;
         int coBlocks = g.cout >= 16 && blocks < 2 * Parallel.threads() ? 2 : 1;
         int coHalf = (g.cout / 2 + 3) / 4 * 4;
         for (int i = 0; i < n; i++) {
-            float[] src;
-            int srcOff;
-            if (g.direct) {
-                src = in;
-                srcOff = i * inImage;
-            } else {
-                src = Scratch.get(Scratch.Slot.PHASES, g.imageSize);
-                g.split(in, i * inImage, 1, src);
-                srcOff = 0;
-            }
+            float[] src = g.source(in, i, 1);
+            int srcOff = g.sourceOffset(i);
             int dyOff = i * outImage;
             Parallel.forRange(blocks * coBlocks, 1, (b0, b1) -> {
                 for (int b = b0; b < b1; b++) {
@@ -563,20 +560,11 @@ public final class ConvKernels {
      * the tile kernel's speed).
      */
     static void weightGradientColumns(Geometry g, int n, float[] in, float[] gradOut, float[] gradWeight) {
-        int inImage = g.cin * g.h * g.w;
         int outImage = g.cout * g.p;
         float[] col = Scratch.get(Scratch.Slot.COLUMNS, g.k * g.p);
         for (int i = 0; i < n; i++) {
-            float[] src;
-            int srcOff;
-            if (g.direct) {
-                src = in;
-                srcOff = i * inImage;
-            } else {
-                src = Scratch.get(Scratch.Slot.PHASES, g.imageSize);
-                g.split(in, i * inImage, 1, src);
-                srcOff = 0;
-            }
+            float[] src = g.source(in, i, 1);
+            int srcOff = g.sourceOffset(i);
             im2col(g, src, srcOff, col);
             Sgemm.multiply(g.cout, g.k, g.p, gradOut, i * outImage, g.p, 1, col, 0, 1, g.p, gradWeight, 0, g.k, true);
         }
