@@ -32,6 +32,13 @@ interface MicroKernel {
     void tileGather(int kc, float[] a, int aOff, float[] src, int base, int[] koff, int k0, float[] c, int cOff, int ldc);
 
     /**
+     * One output row of a single output channel, for convolutions with fewer output channels than a tile has rows:
+     * {@code c[cOff + x] = sum over k < kc of a[aOff + k] * src[base + koff[k] + x]} for {@code x < len} (overwritten).
+     * Reads {@code src} only inside those runs.
+     */
+    void rowGather(int kc, float[] a, int aOff, float[] src, int base, int[] koff, float[] c, int cOff, int len);
+
+    /**
      * The weight gradient of a convolution over one image, as dot products along output rows: for every {@code co} in
      * {@code [co0, co0 + nco)} and tap {@code k} in {@code [k0, k0 + nk)}, adds to {@code dw[co * ldw + k]}
      * <pre>  sum over oy < rows, ox < width of  dy[dyOff + co * dyChannel + oy * dyRow + ox] * src[srcOff + koff[k] + oy * srcRow + ox]</pre>

@@ -59,6 +59,18 @@ final class ScalarMicroKernel implements MicroKernel {
     }
 
     @Override
+    public void rowGather(int kc, float[] a, int aOff, float[] src, int base, int[] koff, float[] c, int cOff, int len) {
+        java.util.Arrays.fill(c, cOff, cOff + len, 0f);
+        for (int k = 0; k < kc; k++) {
+            float av = a[aOff + k];
+            int bo = base + koff[k];
+            for (int x = 0; x < len; x++) {
+                c[cOff + x] += av * src[bo + x];
+            }
+        }
+    }
+
+    @Override
     public String describe() {
         return "scalar Java, " + MR + "x" + nr + " tiles (start the JVM with --add-modules jdk.incubator.vector for the fast kernel)";
     }

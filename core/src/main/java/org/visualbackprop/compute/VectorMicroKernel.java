@@ -122,6 +122,41 @@ final class VectorMicroKernel implements MicroKernel {
     }
 
     @Override
+    public void rowGather(int kc, float[] a, int aOff, float[] src, int base, int[] koff, float[] c, int cOff, int len) {
+        int x = 0;
+        // four vectors at a time (independent accumulators keep the FMA pipes busy), then one, then the scalar tail
+        for (; x + 4 * L <= len; x += 4 * L) {
+            FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
+            for (int k = 0; k < kc; k++) {
+                FloatVector v = FloatVector.broadcast(S, a[aOff + k]);
+                int bo = base + koff[k] + x;
+                s0 = FloatVector.fromArray(S, src, bo).fma(v, s0);
+                s1 = FloatVector.fromArray(S, src, bo + L).fma(v, s1);
+                s2 = FloatVector.fromArray(S, src, bo + 2 * L).fma(v, s2);
+                s3 = FloatVector.fromArray(S, src, bo + 3 * L).fma(v, s3);
+            }
+            s0.intoArray(c, cOff + x);
+            s1.intoArray(c, cOff + x + L);
+            s2.intoArray(c, cOff + x + 2 * L);
+            s3.intoArray(c, cOff + x + 3 * L);
+        }
+        for (; x + L <= len; x += L) {
+            FloatVector s0 = FloatVector.zero(S);
+            for (int k = 0; k < kc; k++) {
+                s0 = FloatVector.fromArray(S, src, base + koff[k] + x).fma(FloatVector.broadcast(S, a[aOff + k]), s0);
+            }
+            s0.intoArray(c, cOff + x);
+        }
+        for (; x < len; x++) {
+            float sum = 0f;
+            for (int k = 0; k < kc; k++) {
+                sum += a[aOff + k] * src[base + koff[k] + x];
+            }
+            c[cOff + x] = sum;
+        }
+    }
+
+    @Override
     public void tileGather(int kc, float[] a, int aOff, float[] src, int base, int[] koff, int k0, float[] c, int cOff, int ldc) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z, c02 = z, c10 = z, c11 = z, c12 = z, c20 = z, c21 = z, c22 = z, c30 = z, c31 = z, c32 = z;

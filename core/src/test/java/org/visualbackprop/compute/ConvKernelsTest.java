@@ -89,9 +89,44 @@ class ConvKernelsTest {
         ConvKernels.weightGradient(Sgemm.kernel(), g, c.n(), x.data(), dy, dwRows);
         assertWithinMagnitude(dwRows, LiteralOracles.conv2dGradWeight(c.inShape(), xd, c.cout(), c.window(), dyd),
                 Tolerances.F32, "row-wise weight gradient " + c);
-        float[] dxPhases = new float[x.data().length];
-        java.util.Arrays.fill(dxPhases, Float.NaN);
-        ConvKernels.transposed(Sgemm.kernel(), g, c.n(), w, dy, dxPhases);
-        assertWithinMagnitude(dxPhases, gx, Tolerances.F32, "input gradient by phases " + c);
+        // with both tile kernels: fewer input channels than a tile has rows take the one-row path (rowGather)
+        for (MicroKernel k : new MicroKernel[] {Sgemm.kernel(), new ScalarMicroKernel(Sgemm.kernel().nr())}) {
+            float[] dxPhases = new float[x.data().length];
+            java.util.Arrays.fill(dxPhases, Float.NaN);
+            ConvKernels.transposed(k, g, c.n(), w, dy, dxPhases);
+            assertWithinMagnitude(dxPhases, gx, Tolerances.F32, "input gradient by phases (" + k.describe() + ") " + c);
+        }
+    }
+
+    /** The one-row kernel against a literal sum, at lengths around its four-vector, one-vector and scalar steps. */
+    @org.junit.jupiter.api.Test
+    void rowGatherEqualsTheLiteralSum() {
+        SplittableRandom r = new SplittableRandom(21);
+        float[] src = TestData.uniform(Shape.vector(1, 4000), r).data();
+        float[] a = TestData.uniform(Shape.vector(1, 40), r).data();
+        for (MicroKernel k : new MicroKernel[] {Sgemm.kernel(), new ScalarMicroKernel(Sgemm.kernel().nr())}) {
+            for (int len : new int[] {1, 7, 16, 17, 63, 64, 65, 130, 301}) {
+                for (int kc : new int[] {1, 9, 27}) {
+                    int[] koff = new int[kc];
+                    for (int i = 0; i < kc; i++) {
+                        koff[i] = r.nextInt(3000);
+                    }
+                    float[] c = new float[len + 10];
+                    java.util.Arrays.fill(c, Float.NaN);
+                    k.rowGather(kc, a, 3, src, 11, koff, c, 5, len);
+                    for (int x = 0; x < len; x++) {
+                        double want = 0;
+                        double mag = 0;
+                        for (int i = 0; i < kc; i++) {
+                            want += (double) a[3 + i] * src[11 + koff[i] + x];
+                            mag += Math.abs((double) a[3 + i] * src[11 + koff[i] + x]);
+                        }
+                        org.junit.jupiter.api.Assertions.assertEquals(want, c[5 + x], 1e-5 * mag + 1e-30,
+                                k.describe() + ": len " + len + ", kc " + kc + ", x " + x);
+                    }
+                    org.junit.jupiter.api.Assertions.assertTrue(Float.isNaN(c[4]) && Float.isNaN(c[5 + len]), "wrote outside its row");
+                }
+            }
+        }
     }
 }
