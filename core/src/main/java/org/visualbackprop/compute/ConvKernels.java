@@ -166,11 +166,16 @@ public final class ConvKernels {
 
         /** Adds the phase-plane gradient of one image back into {@code dst} (an input-shaped gradient). */
         void merge(float[] phases, float[] dst, int dstOff) {
+            merge(phases, 0, dst, dstOff);
+        }
+
+        /** {@link #merge(float[], float[], int)} of the image whose phase planes start at {@code phases[phasesOff]}. */
+        void merge(float[] phases, int phasesOff, float[] dst, int dstOff) {
             Parallel.forRange(cin, Math.max(1, 4096 / Math.max(1, h * w)), (from, to) -> {
                 for (int ci = from; ci < to; ci++) {
                     for (int iy = 0; iy < h; iy++) {
                         int y = iy + ph;
-                        int rowBase = ((y % sh) * sw * cin + ci) * plane + (y / sh) * wq;
+                        int rowBase = phasesOff + ((y % sh) * sw * cin + ci) * plane + (y / sh) * wq;
                         int d = dstOff + (ci * h + iy) * w;
                         if (sw == 2 && pw == 0) {
                             // the two phases of the row interleaved, with constant strides (no division per value)
@@ -575,48 +580,90 @@ public final class ConvKernels {
     }
 
     /**
-     * {@link #weightGradient} through an explicit im2col matrix and the matrix product, {@code dW += dY col^T}: faster
-     * than the row dot products where the output is small (the matrix is then cache-sized and the product runs at
-     * the tile kernel's speed).
+     * Floats of im2col matrix per group of images in the im2col formulations: images go into one product together
+     * while their matrix stays this small (about L2-sized), so the tiny late layers take one product per batch
+     * instead of one per image, and larger layers keep a matrix that stays in the cache.
+     */
+    private static final int COLUMN_GROUP_LIMIT = 1 << 18;
+
+    /** How many images the im2col formulations take in one matrix product. */
+    private static int columnGroup(Geometry g, int n) {
+        return Math.max(1, Math.min(n, COLUMN_GROUP_LIMIT / Math.max(1, g.k * g.p)));
+    }
+
+    /** {@code dY} of images {@code first .. first + count - 1} side by side: row {@code co}, column {@code (image, pixel)}. */
+    private static float[] sideBySide(Geometry g, float[] gradOut, int first, int count) {
+        int cols = count * g.p;
+        int outImage = g.cout * g.p;
+        float[] dy = Scratch.get(Scratch.Slot.GRAD_PAD, g.cout * cols);
+        Parallel.forRange(count * g.cout, Math.max(1, 4096 / g.p), (a, b) -> {
+            for (int j = a; j < b; j++) {
+                int i = j / g.cout;
+                int co = j % g.cout;
+                System.arraycopy(gradOut, (first + i) * outImage + co * g.p, dy, co * cols + i * g.p, g.p);
+            }
+        });
+        return dy;
+    }
+
+    /**
+     * {@link #weightGradient} through an explicit im2col matrix and the matrix product, {@code dW += dY col^T}, for a
+     * group of images per product (their columns side by side): faster than the row dot products where the output is
+     * small (the matrix is then cache-sized and the product runs at the tile kernel's speed).
      */
     static void weightGradientColumns(Geometry g, int n, float[] in, float[] gradOut, float[] gradWeight) {
-        int outImage = g.cout * g.p;
-        float[] col = Scratch.get(Scratch.Slot.COLUMNS, g.k * g.p);
-        for (int i = 0; i < n; i++) {
-            float[] src = g.source(in, i, 1);
-            int srcOff = g.sourceOffset(i);
-            im2col(g, src, srcOff, col);
-            Sgemm.multiply(g.cout, g.k, g.p, gradOut, i * outImage, g.p, 1, col, 0, 1, g.p, gradWeight, 0, g.k, true);
+        int group = columnGroup(g, n);
+        for (int i0 = 0; i0 < n; i0 += group) {
+            int count = Math.min(group, n - i0);
+            int cols = count * g.p;
+            float[] src = g.source(in, i0, count);
+            float[] col = Scratch.get(Scratch.Slot.COLUMNS, g.k * cols);
+            im2col(g, src, g.sourceOffset(i0), count, col);
+            float[] dy = count == 1 ? gradOut : sideBySide(g, gradOut, i0, count);
+            int dyOff = count == 1 ? i0 * g.cout * g.p : 0;
+            Sgemm.multiply(g.cout, g.k, cols, dy, dyOff, cols, 1, col, 0, 1, cols, gradWeight, 0, g.k, true);
         }
     }
 
     /**
-     * {@link #transposed} as {@code dcol = W^T dY} folded back into the input (col2im): for convolutions with fewer
-     * input channels than a tile has rows, where the forward formulation would leave most of each tile empty.
+     * {@link #transposed} as {@code dcol = W^T dY} folded back into the input (col2im), for a group of images per
+     * product: for convolutions with fewer input channels than a tile has rows, where the forward formulation would
+     * leave most of each tile empty, and small outputs.
      */
     static void transposedColumns(Geometry g, int n, float[] weight, float[] gradOut, float[] gradIn) {
         int inImage = g.cin * g.h * g.w;
         int outImage = g.cout * g.p;
-        float[] col = Scratch.get(Scratch.Slot.COLUMNS, g.k * g.p);
-        for (int i = 0; i < n; i++) {
-            Sgemm.multiply(g.k, g.p, g.cout, weight, 0, 1, g.k, gradOut, i * outImage, g.p, 1, col, 0, g.p, false);
+        int group = columnGroup(g, n);
+        for (int i0 = 0; i0 < n; i0 += group) {
+            int count = Math.min(group, n - i0);
+            int cols = count * g.p;
+            float[] dy = count == 1 ? gradOut : sideBySide(g, gradOut, i0, count);
+            int dyOff = count == 1 ? i0 * outImage : 0;
+            float[] col = Scratch.get(Scratch.Slot.COLUMNS, g.k * cols);
+            Sgemm.multiply(g.k, cols, g.cout, weight, 0, 1, g.k, dy, dyOff, cols, 1, col, 0, cols, false);
             if (g.direct) {
-                Arrays.fill(gradIn, i * inImage, (i + 1) * inImage, 0f);
-                col2im(g, col, gradIn, i * inImage);
+                Arrays.fill(gradIn, i0 * inImage, (i0 + count) * inImage, 0f);
+                col2im(g, col, cols, count, gradIn, i0 * inImage, inImage);
             } else {
-                float[] phaseGrad = Scratch.get(Scratch.Slot.PHASE_GRAD, g.imageSize);
-                Arrays.fill(phaseGrad, 0, g.imageSize, 0f);
-                col2im(g, col, phaseGrad, 0);
-                g.merge(phaseGrad, gradIn, i * inImage);
+                float[] phaseGrad = Scratch.get(Scratch.Slot.PHASE_GRAD, count * g.imageSize);
+                Arrays.fill(phaseGrad, 0, count * g.imageSize, 0f);
+                col2im(g, col, cols, count, phaseGrad, 0, g.imageSize);
+                for (int i = 0; i < count; i++) {
+                    g.merge(phaseGrad, i * g.imageSize, gradIn, (i0 + i) * inImage);
+                }
             }
         }
     }
 
-    private static void im2col(Geometry g, float[] src, int srcOff, float[] col) {
-        Parallel.forRange(g.k, Math.max(1, 8192 / g.p), (from, to) -> {
-            for (int kk = from; kk < to; kk++) {
-                int s = srcOff + g.koff[kk];
-                int d = kk * g.p;
+    /** The im2col matrix of {@code count} images: row {@code kk}, column {@code image * p + pixel}. */
+    private static void im2col(Geometry g, float[] src, int srcOff, int count, float[] col) {
+        int cols = count * g.p;
+        Parallel.forRange(count * g.k, Math.max(1, 8192 / g.p), (from, to) -> {
+            for (int job = from; job < to; job++) {
+                int i = job / g.k;
+                int kk = job % g.k;
+                int s = srcOff + i * g.imageSize + g.koff[kk];
+                int d = kk * cols + i * g.p;
                 for (int oy = 0; oy < g.outH; oy++) {
                     System.arraycopy(src, s + oy * g.wq, col, d + oy * g.outW, g.outW);
                 }
@@ -624,15 +671,17 @@ public final class ConvKernels {
         });
     }
 
-    /** Adds every column row back at the phase positions it was copied from; parallel over input channels. */
-    private static void col2im(Geometry g, float[] col, float[] dst, int dstOff) {
+    /** Adds the im2col-shaped {@code col} of {@code count} images (see {@link #im2col}) back into images {@code dstImage} apart. */
+    private static void col2im(Geometry g, float[] col, int cols, int count, float[] dst, int dstOff, int dstImage) {
         int taps = g.kh * g.kw;
-        Parallel.forRange(g.cin, 1, (from, to) -> {
-            for (int ci = from; ci < to; ci++) {
+        Parallel.forRange(count * g.cin, 1, (from, to) -> {
+            for (int job = from; job < to; job++) {
+                int i = job / g.cin;
+                int ci = job % g.cin;
                 for (int t = 0; t < taps; t++) {
                     int kk = ci * taps + t;
-                    int d0 = dstOff + g.koff[kk];
-                    int s0 = kk * g.p;
+                    int d0 = dstOff + i * dstImage + g.koff[kk];
+                    int s0 = kk * cols + i * g.p;
                     for (int oy = 0; oy < g.outH; oy++) {
                         int d = d0 + oy * g.wq;
                         int s = s0 + oy * g.outW;

@@ -39,7 +39,12 @@ class ConvKernelsTest {
                 // stride larger than the kernel: some input pixels reach no output (their gradient is zero), output 100 wide
                 new ConvCase(2, 5, 9, 9, 301, new Window(2, 1, 3, 3, 0, 0), 17),
                 // NetSVF's second layer on a strip: 32 -> 32 channels, 3x3 stride 2, 3 images, 20 x 300
-                new ConvCase(3, 32, 32, 20, 300, Window.of(3, 2, 0), 18));
+                new ConvCase(3, 32, 32, 20, 300, Window.of(3, 2, 0), 18),
+                // the im2col formulations over several products: 1,152 x 2,000 columns per image, so one image per product
+                new ConvCase(2, 128, 8, 42, 52, Window.of(3, 1, 0), 19),
+                // 108 x 928 columns per image, then 144 x 800 at stride 2: two images in one product, then the third alone
+                new ConvCase(3, 12, 8, 18, 60, Window.of(3, 1, 0), 21),
+                new ConvCase(3, 16, 9, 33, 101, Window.of(3, 2, 0), 20));
     }
 
     @ParameterizedTest
