@@ -94,7 +94,8 @@ public final class Sgemm {
         if (nb >= 2 * threads || nb >= mb) {
             Parallel.forRange(nb, 1, (jb0, jb1) -> blocks(kernel, m, n, k, packedA, b, c, cOff, ldc, accumulate, jb0, jb1, 0, mb));
         } else {
-            Parallel.forRange(mb, 1, (ib0, ib1) -> blocks(kernel, m, n, k, packedA, b, c, cOff, ldc, accumulate, 0, nb, ib0, ib1));
+            // one chunk per thread: every chunk packs all of B's panels again
+            Parallel.forRange(mb, (mb + threads - 1) / threads, (ib0, ib1) -> blocks(kernel, m, n, k, packedA, b, c, cOff, ldc, accumulate, 0, nb, ib0, ib1));
         }
     }
 
