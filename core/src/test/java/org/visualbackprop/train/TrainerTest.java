@@ -169,6 +169,98 @@ class TrainerTest {
         assertEquals(List.of(), ended, "no epoch ended with a non-finite validation loss reported as done");
     }
 
+    /** A data set of {@code base}'s samples that records which indices were loaded, and fails on {@code failAt}. */
+    static final class Recording implements Dataset {
+        final Dataset base;
+        final int failAt;
+        final List<Integer> loaded = java.util.Collections.synchronizedList(new ArrayList<>());
+
+        Recording(Dataset base, int failAt) {
+            this.base = base;
+            this.failAt = failAt;
+        }
+
+        @Override
+        public int size() {
+            return base.size();
+        }
+
+        @Override
+        public Shape inputShape() {
+            return base.inputShape();
+        }
+
+        @Override
+        public Shape targetShape() {
+            return base.targetShape();
+        }
+
+        @Override
+        public void load(int index, float[] input, int inputOffset, float[] target, int targetOffset) {
+            if (index == failAt) {
+                throw new IllegalStateException("sample " + index + " is unreadable");
+            }
+            loaded.add(index);
+            base.load(index, input, inputOffset, target, targetOffset);
+        }
+    }
+
+    /**
+     * Each epoch's batches hold the samples of the seed's shuffled order, batch by batch (the targets the loss saw are
+     * those of the order), each sample loaded once.
+     */
+    @Test
+    void batchesHoldTheShuffledOrderBatchByBatch() {
+        Dataset data = bars(40, 3);
+        Recording recording = new Recording(data, -1);
+        List<float[]> targetsSeen = new ArrayList<>();
+        Loss recordingLoss = new Loss() {
+            @Override
+            public double evaluate(Tensor output, Tensor target, Tensor grad) {
+                targetsSeen.add(target.data().clone());
+                return Loss.mse().evaluate(output, target, grad);
+            }
+
+            @Override
+            public String name() {
+                return "mse";
+            }
+
+            @Override
+            public String metricName() {
+                return "rmse";
+            }
+
+            @Override
+            public double metricSum(Tensor output, Tensor target) {
+                return Loss.mse().metricSum(output, target);
+            }
+        };
+        new Trainer(freshNet(), recordingLoss, Sgd.of(0.01, 0.9, 0), Trainer.Config.of(2, 16, 9)).fit(recording, null, null);
+        SplittableRandom random = new SplittableRandom(9);
+        List<float[]> want = new ArrayList<>();
+        for (int epoch = 0; epoch < 2; epoch++) {
+            int[] order = Datasets.permutation(40, random);
+            for (int from = 0; from < 40; from += 16) {
+                int[] idx = java.util.Arrays.copyOfRange(order, from, Math.min(40, from + 16));
+                want.add(Datasets.batch(data, idx).targets().data());
+            }
+        }
+        assertEquals(want.size(), targetsSeen.size(), "batches");
+        for (int b = 0; b < want.size(); b++) {
+            assertArrayEquals(want.get(b), targetsSeen.get(b), 0f, "targets of batch " + b);
+        }
+        assertEquals(80, recording.loaded.size(), "every sample loaded once per epoch, none twice");
+    }
+
+    @Test
+    void aSampleThatFailsToLoadStopsTrainingWithItsOwnError() {
+        Recording failing = new Recording(bars(40, 3), 7);
+        Trainer t = new Trainer(freshNet(), Loss.mse(), Sgd.of(0.01, 0.9, 0), Trainer.Config.of(1, 8, 1));
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> t.fit(failing, null, null));
+        assertEquals("sample 7 is unreadable", e.getMessage());
+    }
+
     @Test
     void emptyDataSetsAreRefused() {
         Dataset empty = new Dataset() {
