@@ -13,8 +13,10 @@ import org.visualbackprop.tensor.Window;
  * (stride 1 or 2 alike), so packing is plain array copies. Unpadded stride-1 inputs are used as they are.
  *
  * <p>Forward: {@code out[co][p] = bias[co] + sum_k W[co][k] col[k][p]} with the columns packed straight into the
- * matrix kernel's panels (no im2col matrix in memory). Backward, per image: the im2col matrix is built once,
- * {@code dW += dY col^T}, then {@code dcol = W^T dY} is folded back into the input gradient (col2im).
+ * matrix kernel's panels (no im2col matrix in memory). Backward, for outputs of {@link #ROWS_MIN_PIXELS} pixels and
+ * more: the weight gradient as dot products along output rows, the input gradient as one forward convolution per phase
+ * plane; for smaller outputs, through an explicit im2col matrix of a group of images: {@code dW += dY col^T}, then
+ * {@code dcol = W^T dY} folded back into the input gradient (col2im).
  *
  * <p>Weights are {@code [cout][cin][kh][kw]} row-major. Every method checks nothing: {@code Conv2d} validates
  * shapes before calling.
@@ -164,12 +166,10 @@ public final class ConvKernels {
             });
         }
 
-        /** Adds the phase-plane gradient of one image back into {@code dst} (an input-shaped gradient). */
-        void merge(float[] phases, float[] dst, int dstOff) {
-            merge(phases, 0, dst, dstOff);
-        }
-
-        /** {@link #merge(float[], float[], int)} of the image whose phase planes start at {@code phases[phasesOff]}. */
+        /**
+         * Writes the phase-plane gradient of one image, whose planes start at {@code phases[phasesOff]}, back into
+         * {@code dst} at {@code dstOff} (an input-shaped gradient, overwritten there).
+         */
         void merge(float[] phases, int phasesOff, float[] dst, int dstOff) {
             Parallel.forRange(cin, Math.max(1, 4096 / Math.max(1, h * w)), (from, to) -> {
                 for (int ci = from; ci < to; ci++) {
@@ -447,8 +447,8 @@ public final class ConvKernels {
     static final int ROWS_MIN_PIXELS = 2048;
 
     private static void transposed(Geometry g, int n, float[] weight, float[] gradOut, float[] gradIn) {
-        // fewer input channels than a tile has rows take the one-row path of rowBlocks (measured on the small net's
-        // first layer, 1 input channel: 10.7 ms per batch of 16 through the im2col matrix, 4.7 ms by phases)
+        // fewer input channels than a tile has rows take the one-row path of rowBlocks: on the small net's first layer
+        // (1 input channel) about half the time of the im2col formulation
         if (g.p >= ROWS_MIN_PIXELS) {
             transposed(Sgemm.kernel(), g, n, weight, gradOut, gradIn);
         } else {
@@ -552,7 +552,7 @@ public final class ConvKernels {
                 product(kernel, pg, pad, (tyMax - ty) * wp + (txMax - tx), padImage, v, vOff[ph], dst, phaseOff, g.cin * g.plane, 1);
             }
             if (!straight) {
-                g.merge(dst, gradIn, i * inImage);
+                g.merge(dst, 0, gradIn, i * inImage);
             }
         }
     }
@@ -627,8 +627,7 @@ public final class ConvKernels {
 
     /**
      * {@link #transposed} as {@code dcol = W^T dY} folded back into the input (col2im), for a group of images per
-     * product: for convolutions with fewer input channels than a tile has rows, where the forward formulation would
-     * leave most of each tile empty, and small outputs.
+     * product: for outputs under {@link #ROWS_MIN_PIXELS} pixels, where the matrix fits the cache.
      */
     static void transposedColumns(Geometry g, int n, float[] weight, float[] gradOut, float[] gradIn) {
         int inImage = g.cin * g.h * g.w;
