@@ -106,11 +106,24 @@ public final class ConvKernels {
          * the input's {@code cin * h * w} values), else their phase planes, written to scratch.
          */
         float[] source(float[] in, int first, int count) {
+            return source(in, first, count, null, null);
+        }
+
+        /**
+         * {@link #source(float[], int, int)} of {@code scale[c] * in + shift[c]} (per input channel; the padding stays
+         * zero), when {@code scale} is not null: BatchNorm's affine map taken while the phase planes are written, the
+         * values bit for bit those of {@link Elementwise#affine}. Needs a split ({@code !direct}) when {@code scale}
+         * is given.
+         */
+        float[] source(float[] in, int first, int count, float[] scale, float[] shift) {
             if (direct) {
+                if (scale != null) {
+                    throw new IllegalStateException("an affine map on the input needs a convolution that splits its input");
+                }
                 return in;
             }
             float[] dst = Scratch.get(Scratch.Slot.PHASES, count * imageSize);
-            split(in, first * cin * h * w, count, dst);
+            split(in, first * cin * h * w, count, dst, scale, shift);
             return dst;
         }
 
@@ -119,10 +132,14 @@ public final class ConvKernels {
             return direct ? first * imageSize : 0;
         }
 
-        /** Writes the phase planes of {@code count} images starting at {@code src[srcOff]} into {@code dst}. */
-        void split(float[] src, int srcOff, int count, float[] dst) {
+        /**
+         * Writes the phase planes of {@code count} images starting at {@code src[srcOff]} into {@code dst}, each value
+         * mapped by {@code scale[c] * x + shift[c]} when {@code scale} is not null.
+         */
+        void split(float[] src, int srcOff, int count, float[] dst, float[] scale, float[] shift) {
             int hp = h + 2 * ph;
             int wp = w + 2 * pw;
+            int fused = scale == null ? 0 : Elementwise.fusedAffineBound(h * w);
             Parallel.forRange(count * cin, Math.max(1, 4096 / Math.max(1, h * w)), (from, to) -> {
                 for (int job = from; job < to; job++) {
                     int img = job / cin;
@@ -147,7 +164,21 @@ public final class ConvKernels {
                             int hi = Math.max(lo, Math.min(runs, Math.floorDiv(w - 1 + pw - rx, sw) + 1));
                             Arrays.fill(dst, d, d + lo, 0f);
                             int first = s + rx - pw;
-                            if (sw == 2) {
+                            if (scale != null) {
+                                // as Elementwise.affine computes it: a fused multiply-add below the plane index
+                                // `fused`, a * x + b from there on (phase column qx is plane index planeIndex + qx*sw)
+                                float a = scale[ci];
+                                float b = shift[ci];
+                                int planeIndex = iy * w + rx - pw;
+                                int qf = Math.max(lo, Math.min(hi, -Math.floorDiv(planeIndex - fused, sw)));
+                                int at = first + lo * sw;
+                                for (int qx = lo; qx < qf; qx++, at += sw) {
+                                    dst[d + qx] = Math.fma(a, src[at], b);
+                                }
+                                for (int qx = qf; qx < hi; qx++, at += sw) {
+                                    dst[d + qx] = a * src[at] + b;
+                                }
+                            } else if (sw == 2) {
                                 // the common stride as a constant: a third faster than the general loop (Java 17's
                                 // two-vector rearrange, tried for this, is slower than either)
                                 int at = first + lo * 2;
@@ -221,13 +252,40 @@ public final class ConvKernels {
      * @param reluOut {@code out}-shaped or null, modified (overwritten)
      */
     public static void forward(Shape inShape, float[] in, float[] weight, float[] bias, Window window, int cout, float[] out, float[] reluOut) {
+        forward(inShape, in, null, null, weight, bias, window, cout, out, reluOut);
+    }
+
+    /**
+     * Whether a convolution with this window splits its input into phase planes (a stride above 1 or padding): then
+     * {@link #forward(Shape, float[], float[], float[], float[], float[], Window, int, float[], float[])} can take a
+     * per-channel affine map of the input (a BatchNorm in evaluation mode) at no extra pass over memory.
+     */
+    public static boolean splitsInput(Window window) {
+        return window.strideH() != 1 || window.strideW() != 1 || window.padH() != 0 || window.padW() != 0;
+    }
+
+    /**
+     * {@link #forward(Shape, float[], float[], float[], Window, int, float[], float[])} of {@code scale[c] * in + shift[c]}
+     * (per input channel) when {@code scale} is not null, without writing that map anywhere: what a BatchNorm in
+     * evaluation mode and this convolution compute one after the other, bit for bit, with one pass over the
+     * BatchNorm's input instead of two over its output.
+     *
+     * @param scale per input channel, or null; needs {@link #splitsInput}
+     * @param shift per input channel, or null with {@code scale}
+     * @throws IllegalArgumentException when {@code scale} is given and the window does not split its input
+     */
+    public static void forward(Shape inShape, float[] in, float[] scale, float[] shift, float[] weight, float[] bias, Window window, int cout,
+                               float[] out, float[] reluOut) {
+        if (scale != null && !splitsInput(window)) {
+            throw new IllegalArgumentException("an affine map of the input fuses only into a convolution with a stride or padding, not " + window);
+        }
         Geometry g = new Geometry(inShape, cout, window);
         int n = inShape.n();
         int outImage = cout * g.p;
         int group = g.p >= 2048 ? 1 : Math.max(1, Math.min(n, Math.min(8192 / g.p, GROUP_LIMIT / Math.max(1, g.imageSize))));
         for (int n0 = 0; n0 < n; n0 += group) {
             int count = Math.min(group, n - n0);
-            float[] src = g.source(in, n0, count);
+            float[] src = g.source(in, n0, count, scale, shift);
             product(Sgemm.kernel(), g, src, g.sourceOffset(n0), g.imageSize, weight, 0, out, n0 * outImage, outImage, count, bias, reluOut);
         }
     }

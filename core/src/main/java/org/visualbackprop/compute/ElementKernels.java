@@ -7,6 +7,13 @@ package org.visualbackprop.compute;
  * given offsets over {@code len} values; nothing is checked.
  */
 interface ElementKernels {
+    /**
+     * How many leading values of a run of {@code len} {@link #affine} computes with a fused multiply-add (one rounding);
+     * the rest it computes as {@code a * x + b} (two roundings). A loop that fuses the affine map into another pass
+     * uses this to get the same values bit for bit.
+     */
+    int fusedAffineBound(int len);
+
     /** {@code dx[i] = x[i] > 0 ? dy[i] : 0}: the ReLU's backward step. Modified: {@code dx}. */
     void reluBackward(float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff, int len);
 

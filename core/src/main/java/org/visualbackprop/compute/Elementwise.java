@@ -26,6 +26,11 @@ public final class Elementwise {
         KERNELS.gradientSums(dy, dyOff, x, xOff, len, mean, out);
     }
 
+    /** See {@link ElementKernels#fusedAffineBound}. */
+    static int fusedAffineBound(int len) {
+        return KERNELS.fusedAffineBound(len);
+    }
+
     /** {@code y[i] = a * x[i] + b}. Modified: {@code y}. */
     public static void affine(float[] x, int xOff, float a, float b, float[] y, int yOff, int len) {
         KERNELS.affine(x, xOff, a, b, y, yOff, len);

@@ -45,6 +45,11 @@ final class ScalarElementKernels implements ElementKernels {
     }
 
     @Override
+    public int fusedAffineBound(int len) {
+        return 0;
+    }
+
+    @Override
     public void affine(float[] x, int xOff, float a, float b, float[] y, int yOff, int len) {
         for (int i = 0; i < len; i++) {
             y[yOff + i] = a * x[xOff + i] + b;

@@ -81,6 +81,11 @@ final class VectorElementKernels implements ElementKernels {
     }
 
     @Override
+    public int fusedAffineBound(int len) {
+        return S.loopBound(len);
+    }
+
+    @Override
     public void affine(float[] x, int xOff, float a, float b, float[] y, int yOff, int len) {
         FloatVector av = FloatVector.broadcast(S, a);
         FloatVector bv = FloatVector.broadcast(S, b);

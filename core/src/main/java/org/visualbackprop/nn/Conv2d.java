@@ -132,6 +132,28 @@ public final class Conv2d implements Layer {
                 window, outChannels, out.data(), reluOut.data());
     }
 
+    /**
+     * This convolution (and, when {@code reluOut} is not null, the ReLU after it) applied to {@code scale[c] * in +
+     * shift[c]}, the output of a BatchNorm in evaluation mode, without that output being written: the same values,
+     * bit for bit, as the two layers one after the other. Only for convolutions that {@link ConvKernels#splitsInput
+     * split their input} (a stride or padding), where the map costs nothing extra.
+     *
+     * @param in the BatchNorm's input, not modified
+     */
+    void forwardAfterAffine(Tensor in, float[] scale, float[] shift, Tensor out, Tensor reluOut) {
+        checkShapes(in, out, null, null);
+        if (reluOut != null) {
+            out.requireSameShape(reluOut, "write a convolution and its ReLU:");
+        }
+        ConvKernels.forward(in.shape(), in.data(), scale, shift, weight.value().data(), bias == null ? null : bias.value().data(),
+                window, outChannels, out.data(), reluOut == null ? null : reluOut.data());
+    }
+
+    /** Whether this convolution splits its input into phase planes: see {@link #forwardAfterAffine}. */
+    boolean splitsInput() {
+        return ConvKernels.splitsInput(window);
+    }
+
     @Override
     public void backward(Tensor in, Tensor out, Tensor gradOut, Tensor gradIn, Mode mode, boolean parameterGradients) {
         checkShapes(in, out, gradOut, gradIn);

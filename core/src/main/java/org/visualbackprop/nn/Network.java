@@ -141,9 +141,13 @@ public final class Network {
         x.requireFinite("network input");
     }
 
-    /** Forward pass without a trace; returns a new tensor holding the last layer's output. */
+    /**
+     * Forward pass without a trace; returns a new tensor holding the last layer's output. Where no layer's output is
+     * kept, a BatchNorm in evaluation mode before a convolution with a stride or padding is applied while that
+     * convolution splits its input (no pass of its own over memory); the result is bit for bit the traced pass's.
+     */
     public Tensor forward(Tensor x, Mode mode) {
-        workspace = trace(x, mode, workspace);
+        workspace = trace(x, mode, workspace, false, new int[0]);
         return workspace.result().copy();
     }
 
@@ -171,6 +175,11 @@ public final class Network {
      * while the data is at hand instead of in a second pass over memory.
      */
     public Trace trace(Tensor x, Mode mode, Trace reuse, int... meanLayers) {
+        return trace(x, mode, reuse, true, meanLayers);
+    }
+
+    /** {@link #trace(Tensor, Mode, Trace, int...)}; without {@code keepAll}, BatchNorm outputs fused away are not written. */
+    private Trace trace(Tensor x, Mode mode, Trace reuse, boolean keepAll, int... meanLayers) {
         checkInput(x);
         Objects.requireNonNull(mode, "mode");
         Trace t = reuse;
@@ -190,6 +199,20 @@ public final class Network {
         for (int i = 0; i < layers.size(); i++) {
             Layer l = layers.get(i);
             Tensor out = t.outputs[i];
+            if (!keepAll && !mode.batchStatistics() && l instanceof BatchNorm2d bn && i + 1 < layers.size()
+                    && layers.get(i + 1) instanceof Conv2d conv && conv.splitsInput()) {
+                // the BatchNorm's output is not kept: the convolution maps its input while splitting it
+                boolean relu = i + 2 < layers.size() && layers.get(i + 2) instanceof ReLU;
+                float[][] affine = bn.evalAffine();
+                t.means[i] = null;
+                t.means[i + 1] = null;
+                conv.forwardAfterAffine(t.layerInput(i), affine[0], affine[1], t.outputs[i + 1], relu ? t.outputs[i + 2] : null);
+                if (relu) {
+                    t.means[i + 2] = null;
+                }
+                i += relu ? 2 : 1;
+                continue;
+            }
             if (!wantMean[i] && i + 1 < layers.size() && !wantMean[i + 1] && l instanceof Conv2d conv && layers.get(i + 1) instanceof ReLU) {
                 // a conv and its ReLU in one sweep over the output (the same values as one after the other)
                 t.means[i] = null;

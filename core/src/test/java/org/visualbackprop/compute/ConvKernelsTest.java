@@ -103,6 +103,17 @@ class ConvKernelsTest {
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void anAffineMapOfTheInputFusesOnlyIntoAConvolutionThatSplitsItsInput() {
+        float[] in = new float[2 * 8 * 8];
+        float[] w = new float[3 * 2 * 9];
+        float[] out = new float[3 * 6 * 6];
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> ConvKernels.forward(new Shape(1, 2, 8, 8), in, new float[] {1, 1}, new float[] {0, 0}, w, null, Window.of(3, 1, 0), 3, out, null));
+        assertTrue(e.getMessage().contains("stride or padding"), e.getMessage());
+        assertTrue(ConvKernels.splitsInput(Window.of(3, 2, 0)) && ConvKernels.splitsInput(Window.of(3, 1, 1)) && !ConvKernels.splitsInput(Window.of(3, 1, 0)));
+    }
+
     /** The one-row kernel against a literal sum, at lengths around its four-vector, one-vector and scalar steps. */
     @org.junit.jupiter.api.Test
     void rowGatherEqualsTheLiteralSum() {

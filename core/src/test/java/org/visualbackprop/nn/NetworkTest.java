@@ -146,6 +146,36 @@ class NetworkTest {
         }
     }
 
+    /**
+     * {@link Network#forward} applies a BatchNorm in evaluation mode while the next convolution splits its input
+     * (stride or padding) instead of writing the BatchNorm's output: its result must equal the layers run one after
+     * the other bit for bit, in every mode, with and without a ReLU after the convolution, on planes whose size leaves a
+     * tail after the vector loops (where the BatchNorm rounds twice instead of once).
+     */
+    @Test
+    void forwardWithBatchNormFusedIntoTheNextConvolutionEqualsTheLayersOneByOne() {
+        SplittableRandom r = new SplittableRandom(8);
+        Network strided = PaperNets.small(new Shape(1, 1, 30, 111), 1, false, 3);
+        Network padded = Network.of(new Shape(1, 2, 19, 37), BatchNorm2d.of(2), Conv2d.of(2, 3, Window.of(3, 1, 1), r), ReLU.of(),
+                BatchNorm2d.of(3), Conv2d.of(3, 4, Window.of(3, 2, 1), r));
+        for (Network net : List.of(strided, padded)) {
+            Tensor x = Tensor.uniform(net.inputShape().withBatch(3), -1f, 2f, new SplittableRandom(4));
+            for (int i = 0; i < 3; i++) {
+                net.trace(Tensor.uniform(net.inputShape().withBatch(4), 0f, 3f, r), Mode.TRAIN); // running statistics away from 0 and 1
+            }
+            for (Mode mode : Mode.values()) {
+                Tensor in = x;
+                for (int i = 0; i < net.size(); i++) {
+                    Tensor out = Tensor.zeros(net.layer(i).outputShape(in.shape()));
+                    net.layer(i).forward(in, out, mode);
+                    in = out;
+                }
+                NumericAssert.assertBitIdentical(in.data(), net.forward(x, mode).data(), mode + " forward of " + net.inputShape());
+                NumericAssert.assertBitIdentical(in.data(), net.forward(x, mode).data(), mode + " forward again (reused buffers)");
+            }
+        }
+    }
+
     @Test
     void aCopyPredictsTheSameAndOwnsItsTensors() {
         Network net = smallClassifier(7);

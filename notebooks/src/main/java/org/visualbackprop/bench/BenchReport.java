@@ -48,13 +48,17 @@ public final class BenchReport {
         System.out.println();
         System.out.printf("%s, %s; %.2f GFLOP per frame; %d threads%n", net, Sgemm.describe(), flops / 1e9, Parallel.threads());
         System.out.printf("%-28s %12s %12s%n", "ms per frame", "batch 1", "batch 16");
-        for (String b : new String[] {"forward", "forwardRecordingMeans", "vbpAlone", "vbpAveragingItself", "lrp", "trainStep"}) {
+        for (String b : new String[] {"forward", "predict", "forwardRecordingMeans", "vbpAlone", "vbpAveragingItself", "lrp", "trainStep"}) {
             System.out.printf("%-28s %12s %12s%n", b, fmt(ms.get(b + "@1")), fmt(ms.get(b + "@16")));
         }
         for (int batch : new int[] {1, 16}) {
             Double f = ms.get("forward@" + batch);
             if (f == null) {
                 continue;
+            }
+            Double p = ms.get("predict@" + batch);
+            if (p != null) {
+                System.out.printf("batch %2d: predict (result only) %.1f GFLOP/s%n", batch, flops / (p * 1e6));
             }
             System.out.printf("batch %2d: forward %.1f GFLOP/s; VBP alone / forward %.3f; VBP averaging itself / forward %.3f; "
                             + "recording means adds %.1f%% to the forward; LRP / VBP alone %.1f%n", batch, flops / (f * 1e6),

@@ -29,7 +29,8 @@ import org.visualbackprop.train.Sgd;
 
 /**
  * JMH benchmark of the core engine on the paper's networks (random weights, seed 1): the forward pass in evaluation
- * mode, the same pass recording VisualBackProp's channel means, VisualBackProp alone (on that trace, and on a trace
+ * mode (traced, every layer's output kept, as the explainers need it; and for its result alone, as a prediction), the
+ * same pass recording VisualBackProp's channel means, VisualBackProp alone (on that trace, and on a trace
  * without recorded means, so it averages the maps itself), LRP-epsilon (epsilon 100), and one training step
  * (forward, MSE loss, backward, SGD update). Times are per call (per batch); {@link BenchReport} divides by the batch.
  */
@@ -80,6 +81,12 @@ public class CoreBenchmark {
     @Benchmark
     public Trace forward() {
         return plain = network.trace(input, org.visualbackprop.nn.Mode.EVAL, plain);
+    }
+
+    /** The forward pass for its result alone ({@code Network.forward}: no layer's output kept, BatchNorm fused where it can be). */
+    @Benchmark
+    public Tensor predict() {
+        return network.forward(input, org.visualbackprop.nn.Mode.EVAL);
     }
 
     @Benchmark
